@@ -1,1 +1,28 @@
-fn main() {}
+//! Regenerates `include/chorus_pro.h` with cbindgen on every build of the library.
+//!
+//! The header is committed; `make check-header` fails when the committed copy differs from
+//! the generated one.
+
+use std::path::PathBuf;
+
+fn main() {
+    let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    println!("cargo:rerun-if-changed=src/ffi.rs");
+    println!("cargo:rerun-if-changed=src/error.rs");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+
+    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+        .expect("cbindgen.toml is readable and valid");
+    let output = crate_dir.join("include").join("chorus_pro.h");
+    match cbindgen::Builder::new()
+        .with_crate(&crate_dir)
+        .with_config(config)
+        .generate()
+    {
+        Ok(bindings) => {
+            bindings.write_to_file(output);
+        }
+        // A syntax error in the sources is reported by rustc itself, more clearly.
+        Err(error) => println!("cargo:warning=cbindgen did not generate the header: {error}"),
+    }
+}

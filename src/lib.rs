@@ -1,1 +1,16 @@
+//! chorus-pro: deposit invoices on Chorus Pro, the French public-sector e-invoicing portal,
+//! through its REST API on the PISTE gateway, from any language with a C FFI.
+//!
+//! The C API lives in [`ffi`]; `include/chorus_pro.h` is generated from it. Rust callers can
+//! use [`client::Session`] directly.
 
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod ffi;
+pub mod invoice;
+pub mod portal;
+pub mod status;
+pub mod token;
+
+pub use error::chorus_result;

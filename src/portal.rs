@@ -1,0 +1,525 @@
+//! HTTP calls to the Chorus Pro API: headers, the `codeRetour`/`libelle` envelope, and the
+//! mapping of every failure to a result code.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use base64::Engine;
+use reqwest::blocking::{Client, Response};
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::config::Config;
+use crate::error::{chorus_result as Code, Error};
+use crate::token::TokenSlot;
+
+/// Media type of every Chorus Pro request and the preferred reply type.
+const JSON_UTF8: &str = "application/json;charset=utf-8";
+
+/// The largest API reply read into memory; deposit reports and searches stay far below it.
+const MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;
+
+/// A reply whose HTTP status was 200 and whose body is a JSON object.
+#[derive(Debug)]
+pub struct Envelope {
+    /// `codeRetour`: 0 on success, a 2xxxx business code otherwise.
+    pub code_retour: i64,
+    pub libelle: String,
+    pub body: Value,
+}
+
+impl Envelope {
+    /// Turns a non-zero `codeRetour` into a `CHORUS_ERR_REJECTED` error.
+    pub fn into_success(self, endpoint: &str) -> Result<Value, Error> {
+        if self.code_retour == 0 {
+            return Ok(self.body);
+        }
+        Err(self.rejection(endpoint))
+    }
+
+    pub fn rejection(&self, endpoint: &str) -> Error {
+        let mut error = Error::new(
+            Code::CHORUS_ERR_REJECTED,
+            format!(
+                "Chorus Pro a refusé la demande : {} (codeRetour {}).",
+                self.libelle, self.code_retour
+            ),
+            format!(
+                "Chorus Pro rejected the request: {} (codeRetour {}).",
+                self.libelle, self.code_retour
+            ),
+        )
+        .http_status(200)
+        .endpoint(endpoint);
+        error.code_retour = Some(self.code_retour);
+        error.libelle = Some(self.libelle.clone());
+        error
+    }
+}
+
+/// The connection of one company file to the portal.
+pub struct Portal {
+    pub config: Arc<Config>,
+    http: Client,
+    tokens: Arc<TokenSlot>,
+    cpro_account: Zeroizing<String>,
+}
+
+impl Portal {
+    pub fn new(config: Arc<Config>) -> Result<Portal, Error> {
+        let http = Client::builder()
+            .connect_timeout(config.timeout)
+            .timeout(config.timeout)
+            .user_agent(concat!("chorus-pro/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| {
+                Error::new(
+                    Code::CHORUS_ERR_INTERNAL,
+                    format!("Impossible de créer le client HTTP : {error}"),
+                    format!("Could not create the HTTP client: {error}"),
+                )
+            })?;
+        let credentials = Zeroizing::new(format!(
+            "{}:{}",
+            config.technical_login,
+            config.technical_password.expose()
+        ));
+        let cpro_account = Zeroizing::new(
+            base64::engine::general_purpose::STANDARD.encode(credentials.as_bytes()),
+        );
+        Ok(Portal {
+            tokens: crate::token::slot_for(&config),
+            config,
+            http,
+            cpro_account,
+        })
+    }
+
+    /// Returns a bearer token from the shared cache, requesting one when needed.
+    pub fn token(&self) -> Result<Arc<crate::token::AccessToken>, Error> {
+        self.tokens.get(&self.http, &self.config)
+    }
+
+    pub fn token_slot(&self) -> &TokenSlot {
+        &self.tokens
+    }
+
+    /// Sends `body` to `path` (such as `/cpro/factures/v1/deposer/flux`) and returns the
+    /// envelope of a 200 reply.
+    ///
+    /// When the gateway rejects the bearer token, the token is renewed and the request sent
+    /// once more; a 401 that points at the technical account is returned at once.
+    pub fn post(&self, path: &str, body: &Value) -> Result<Envelope, Error> {
+        let payload = serde_json::to_vec(body).map_err(|error| {
+            Error::new(
+                Code::CHORUS_ERR_INTERNAL,
+                format!("Sérialisation JSON impossible : {error}"),
+                format!("JSON serialization failed: {error}"),
+            )
+        })?;
+        let mut renewed = false;
+        loop {
+            let token = self.token()?;
+            let response = self
+                .http
+                .post(format!("{}{}", self.config.base_url, path))
+                .header(AUTHORIZATION, token.header_value().as_str())
+                .header("cpro-account", self.cpro_account.as_str())
+                .header(CONTENT_TYPE, JSON_UTF8)
+                .header(ACCEPT, JSON_UTF8)
+                .body(payload.clone())
+                .send()
+                .map_err(|error| transport_error(&error, path))?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let reply = read_body(response, MAX_REPLY_BYTES, path)?;
+            if status == 401 && !renewed && points_at_bearer(&headers) {
+                self.tokens.invalidate(token.generation());
+                renewed = true;
+                continue;
+            }
+            if status != 200 {
+                return Err(http_failure(status, Some(&headers), &reply, path));
+            }
+            return parse_envelope(&reply, &headers, path);
+        }
+    }
+}
+
+/// Returns the path part of a URL, used to name the endpoint in errors.
+pub fn url_path(url: &str) -> String {
+    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    match without_scheme.find('/') {
+        Some(index) => without_scheme[index..].to_owned(),
+        None => "/".to_owned(),
+    }
+}
+
+/// Reads at most `limit` bytes of a reply body.
+pub fn read_body(response: Response, limit: usize, endpoint: &str) -> Result<Vec<u8>, Error> {
+    let mut body = Vec::new();
+    let mut reader = response.take(limit as u64 + 1);
+    reader.read_to_end(&mut body).map_err(|error| {
+        Error::new(
+            Code::CHORUS_ERR_NETWORK,
+            format!("Lecture de la réponse interrompue : {error}"),
+            format!("Reading the reply was interrupted: {error}"),
+        )
+        .endpoint(endpoint)
+    })?;
+    if body.len() > limit {
+        return Err(Error::new(
+            Code::CHORUS_ERR_UNEXPECTED_REPLY,
+            format!("Réponse de plus de {limit} octets refusée."),
+            format!("Reply larger than {limit} bytes rejected."),
+        )
+        .endpoint(endpoint));
+    }
+    Ok(body)
+}
+
+/// Tells whether a 401's `WWW-Authenticate` header blames the bearer token (expired or
+/// unknown) rather than the technical account.
+fn points_at_bearer(headers: &HeaderMap) -> bool {
+    header_text(headers, WWW_AUTHENTICATE.as_str())
+        .is_some_and(|value| value.to_ascii_lowercase().contains("invalid_token"))
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+}
+
+/// Maps a transport failure (nothing or an incomplete reply received) to a result code.
+pub fn transport_error(error: &reqwest::Error, endpoint: &str) -> Error {
+    let chain = error_chain(error);
+    let lower = chain.to_ascii_lowercase();
+    let (code, fr, en) = if error.is_timeout() {
+        (
+            Code::CHORUS_ERR_TIMEOUT,
+            "Délai dépassé sans réponse du portail",
+            "Timed out waiting for the portal",
+        )
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        (Code::CHORUS_ERR_TLS, "Échec TLS", "TLS failure")
+    } else {
+        (
+            Code::CHORUS_ERR_NETWORK,
+            "Connexion au portail impossible",
+            "Could not reach the portal",
+        )
+    };
+    let mut result = Error::new(
+        code,
+        format!("{fr} ({endpoint}) : {chain}"),
+        format!("{en} ({endpoint}): {chain}"),
+    )
+    .endpoint(endpoint);
+    // A request that was written but got no reply may have been processed.
+    if error.is_request() && !error.is_connect() {
+        result.retryable = code != Code::CHORUS_ERR_TLS;
+    }
+    result
+}
+
+/// Joins an error and its sources, without the URL (which carries no secret but is
+/// already in `endpoint`).
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut parts = vec![error.without_url_ref().to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+trait WithoutUrlRef {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrlRef for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let mut text = self.to_string();
+        if let Some(url) = self.url() {
+            text = text.replace(&format!(" for url ({url})"), "");
+        }
+        text
+    }
+}
+
+/// Classifies an HTTP reply other than 200, keeping the status, the `WWW-Authenticate`
+/// header and any `codeRetour`/`libelle` the body carries.
+pub fn http_failure(
+    status: u16,
+    headers: Option<&HeaderMap>,
+    body: &[u8],
+    endpoint: &str,
+) -> Error {
+    let www_authenticate =
+        headers.and_then(|headers| header_text(headers, WWW_AUTHENTICATE.as_str()));
+    let authenticate_lower = www_authenticate
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let family = api_family(endpoint);
+    let mut error = match status {
+        401 if authenticate_lower.contains("expir")
+            && !authenticate_lower.contains("invalid_token") =>
+        {
+            Error::new(
+                Code::CHORUS_ERR_TECHNICAL_PASSWORD_EXPIRED,
+                "Chorus Pro refuse le compte technique : son mot de passe a expiré.",
+                "Chorus Pro rejects the technical account: its password has expired.",
+            )
+        }
+        // A token refused right after renewal was issued for another gateway.
+        401 if authenticate_lower.contains("invalid_token") => Error::new(
+            Code::CHORUS_ERR_WRONG_ENVIRONMENT,
+            "PISTE refuse un jeton d'accès tout juste obtenu : token_url et base_url \
+             appartiennent sans doute à deux environnements différents.",
+            "PISTE rejects a freshly issued access token: token_url and base_url probably \
+             belong to two different environments.",
+        ),
+        401 => Error::new(
+            Code::CHORUS_ERR_TECHNICAL_ACCOUNT_REJECTED,
+            "Chorus Pro refuse l'identifiant ou le mot de passe du compte technique (HTTP 401). \
+             Le mot de passe a pu expirer.",
+            "Chorus Pro rejects the technical account login or password (HTTP 401). The \
+             password may have expired.",
+        ),
+        403 => Error::new(
+            Code::CHORUS_ERR_API_ACCESS_DENIED,
+            format!("Accès refusé à l'API {family} (HTTP 403)."),
+            format!("Access to the {family} API denied (HTTP 403)."),
+        ),
+        404 => Error::new(
+            Code::CHORUS_ERR_ENDPOINT_NOT_FOUND,
+            format!("Adresse introuvable : {endpoint} (HTTP 404)."),
+            format!("Endpoint not found: {endpoint} (HTTP 404)."),
+        ),
+        413 => Error::new(
+            Code::CHORUS_ERR_INPUT_TOO_LARGE,
+            "Le portail refuse un envoi trop volumineux (HTTP 413).",
+            "The portal rejects a too large upload (HTTP 413).",
+        ),
+        429 => Error::new(
+            Code::CHORUS_ERR_RATE_LIMITED,
+            "Trop de requêtes : PISTE limite le débit (HTTP 429).",
+            "Too many requests: PISTE throttles the application (HTTP 429).",
+        ),
+        500 | 502 | 503 | 504 => Error::new(
+            Code::CHORUS_ERR_PORTAL_UNAVAILABLE,
+            format!("Chorus Pro est indisponible ou en maintenance (HTTP {status})."),
+            format!("Chorus Pro is unavailable or in maintenance (HTTP {status})."),
+        ),
+        400 => Error::new(
+            Code::CHORUS_ERR_REJECTED,
+            "Le portail refuse la requête comme mal formée (HTTP 400).",
+            "The portal rejects the request as malformed (HTTP 400).",
+        ),
+        _ => Error::new(
+            Code::CHORUS_ERR_UNEXPECTED_REPLY,
+            format!("Réponse HTTP {status} inattendue."),
+            format!("Unexpected HTTP {status} reply."),
+        ),
+    };
+    error = error.http_status(status).endpoint(endpoint);
+    error.www_authenticate = www_authenticate;
+    if let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) {
+        error.code_retour = object.get("codeRetour").and_then(Value::as_i64);
+        error.libelle = object
+            .get("libelle")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+    }
+    error
+}
+
+/// Names the API family of a path, such as `Factures` for `/cpro/factures/v1/...`.
+fn api_family(endpoint: &str) -> String {
+    let family = endpoint
+        .trim_start_matches('/')
+        .split('/')
+        .nth(1)
+        .unwrap_or("Chorus Pro");
+    let mut letters = family.chars();
+    match letters.next() {
+        Some(first) => first.to_uppercase().chain(letters).collect(),
+        None => "Chorus Pro".to_owned(),
+    }
+}
+
+fn parse_envelope(body: &[u8], headers: &HeaderMap, endpoint: &str) -> Result<Envelope, Error> {
+    let unexpected = |detail_fr: String, detail_en: String| {
+        Error::new(
+            Code::CHORUS_ERR_UNEXPECTED_REPLY,
+            format!("Réponse illisible de {endpoint} : {detail_fr}"),
+            format!("Unreadable reply from {endpoint}: {detail_en}"),
+        )
+        .http_status(200)
+        .endpoint(endpoint)
+    };
+    if body.is_empty() {
+        return Err(unexpected("corps vide".into(), "empty body".into()));
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|error| {
+        let content_type =
+            header_text(headers, CONTENT_TYPE.as_str()).unwrap_or_else(|| "none".into());
+        unexpected(
+            format!("pas du JSON (Content-Type {content_type}) : {error}"),
+            format!("not JSON (Content-Type {content_type}): {error}"),
+        )
+    })?;
+    let Value::Object(object) = &value else {
+        return Err(unexpected(
+            "pas un objet JSON".into(),
+            "not a JSON object".into(),
+        ));
+    };
+    let Some(code_retour) = object.get("codeRetour").and_then(Value::as_i64) else {
+        return Err(unexpected(
+            "codeRetour absent".into(),
+            "codeRetour missing".into(),
+        ));
+    };
+    let libelle = object
+        .get("libelle")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    Ok(Envelope {
+        code_retour,
+        libelle,
+        body: value,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(authenticate: &str) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        map.insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_str(authenticate).unwrap(),
+        );
+        map
+    }
+
+    #[test]
+    fn classify_statuses() {
+        let cases = [
+            (403, Code::CHORUS_ERR_API_ACCESS_DENIED),
+            (404, Code::CHORUS_ERR_ENDPOINT_NOT_FOUND),
+            (429, Code::CHORUS_ERR_RATE_LIMITED),
+            (500, Code::CHORUS_ERR_PORTAL_UNAVAILABLE),
+            (502, Code::CHORUS_ERR_PORTAL_UNAVAILABLE),
+            (503, Code::CHORUS_ERR_PORTAL_UNAVAILABLE),
+            (504, Code::CHORUS_ERR_PORTAL_UNAVAILABLE),
+            (418, Code::CHORUS_ERR_UNEXPECTED_REPLY),
+        ];
+        for (status, code) in cases {
+            let error = http_failure(
+                status,
+                None,
+                b"<html>maintenance</html>",
+                "/cpro/factures/v1/x",
+            );
+            assert_eq!(error.code, code, "HTTP {status}");
+            assert_eq!(error.http_status, Some(status));
+        }
+    }
+
+    #[test]
+    fn unauthorized_technical_account_vs_expired() {
+        let wrong = headers(
+            r#"Bearer realm="PISTE", error="invalid_client", error_description="login or password incorrects""#,
+        );
+        let error = http_failure(
+            401,
+            Some(&wrong),
+            b"",
+            "/cpro/transverses/v1/recuperer/tauxtva",
+        );
+        assert_eq!(error.code, Code::CHORUS_ERR_TECHNICAL_ACCOUNT_REJECTED);
+        assert!(error
+            .www_authenticate
+            .as_deref()
+            .unwrap()
+            .contains("incorrects"));
+
+        let expired = headers(
+            r#"Bearer realm="PISTE", error="invalid_client", error_description="technical account password expired""#,
+        );
+        let error = http_failure(401, Some(&expired), b"", "/cpro/x");
+        assert_eq!(error.code, Code::CHORUS_ERR_TECHNICAL_PASSWORD_EXPIRED);
+    }
+
+    #[test]
+    fn bearer_detection() {
+        assert!(points_at_bearer(&headers(
+            r#"Bearer realm="PISTE", error="invalid_token""#
+        )));
+        assert!(!points_at_bearer(&headers(
+            r#"Bearer realm="PISTE", error="invalid_client""#
+        )));
+        assert!(!points_at_bearer(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn forbidden_names_api_family() {
+        let error = http_failure(403, None, b"", "/cpro/factures/v1/deposer/flux");
+        assert!(
+            error.message_en.contains("Factures"),
+            "{}",
+            error.message_en
+        );
+    }
+
+    #[test]
+    fn portal_fields_kept_on_400() {
+        let error = http_failure(
+            400,
+            None,
+            br#"{"codeRetour": 20002, "libelle": "bad"}"#,
+            "/x",
+        );
+        assert_eq!(error.code_retour, Some(20002));
+        assert_eq!(error.libelle.as_deref(), Some("bad"));
+    }
+
+    #[test]
+    fn envelope_parsing() {
+        let empty = HeaderMap::new();
+        let ok = parse_envelope(
+            br#"{"codeRetour":0,"libelle":"TRA_MSG_00.000","x":1}"#,
+            &empty,
+            "/p",
+        )
+        .unwrap();
+        assert_eq!(ok.code_retour, 0);
+        assert_eq!(ok.body["x"], 1);
+        for bad in [&b""[..], b"<html/>", b"[1]", br#"{"libelle":"x"}"#] {
+            let error = parse_envelope(bad, &empty, "/p").unwrap_err();
+            assert_eq!(error.code, Code::CHORUS_ERR_UNEXPECTED_REPLY);
+        }
+    }
+
+    #[test]
+    fn path_of_url() {
+        assert_eq!(
+            url_path("https://oauth.piste.gouv.fr/api/oauth/token"),
+            "/api/oauth/token"
+        );
+        assert_eq!(url_path("http://127.0.0.1:9"), "/");
+    }
+}
