@@ -44,8 +44,7 @@ validate-xml: build
 	tests/validators/install.sh $(VALIDATORS_DIR)
 	mkdir -p build/ubl
 	$(CARGO) run --quiet --example build_ubl -- build/ubl examples/invoices/*.json
-	PYTHONPATH=$(VALIDATORS_DIR) python3 tests/validators/check_ubl.py --self-test
-	PYTHONPATH=$(VALIDATORS_DIR) python3 tests/validators/check_ubl.py build/ubl/*.xml
+	python3 tests/validators/check_ubl.py --validators $(VALIDATORS_DIR) --self-test build/ubl/*.xml
 
 clean:
 	$(CARGO) clean

@@ -72,6 +72,9 @@ enum chorus_result
 typedef uint32_t chorus_result;
 #endif // __cplusplus
 
+// Identifier written in the buyer's `cac:PartyLegalEntity/cbc:CompanyID` (BT-47).
+typedef struct BuyerLegalId BuyerLegalId;
+
 // An opaque handle to one company file (dossier): its configuration, its HTTP
 // connections and its share of the process-wide token cache.
 //
@@ -79,6 +82,8 @@ typedef uint32_t chorus_result;
 // except while `chorus_configure` swaps the configuration. Several handles live side by
 // side; handles configured with the same PISTE credentials share one OAuth2 token.
 typedef struct chorus_client chorus_client;
+
+
 
 #ifdef __cplusplus
 extern "C" {

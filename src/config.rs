@@ -35,7 +35,7 @@ const LEGACY_HOST_SUFFIX: &str = ".aife.economie.gouv.fr";
 const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
 const MAX_TIMEOUT_SECONDS: u64 = 600;
 
-/// Which Chorus Pro platform the company file talks to.
+/// Chorus Pro platform that the company file talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
@@ -244,7 +244,7 @@ impl Config {
     }
 }
 
-/// What the masked configuration shows in place of a secret.
+/// Text shown in place of a secret in the masked configuration.
 const MASK: &str = "********";
 
 fn problem(path: &str, message_fr: &str, message_en: &str) -> Problem {

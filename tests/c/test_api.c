@@ -339,10 +339,12 @@ static void test_unknown_supplier(void) {
   char *renumbered = replace_all(sample_invoice, SAMPLE_NUMBER, "C-UNK-1");
   char *invoice = replace_all(renumbered, SAMPLE_SELLER_SIRET, "35600000000048");
   char *second = replace_all(invoice, "FR11999999998", "FR39356000000");
-  char *status = submit_and_wait(client, second);
+  char *third = replace_all(second, "999999998", "356000000");
+  char *status = submit_and_wait(client, third);
   CHECK(contains(status, "\"state\":\"IN_REJETE\""));
   CHECK(contains(status, "\"reason\":\"supplier_identifier\""));
   chorus_string_free(status);
+  free(third);
   free(second);
   free(invoice);
   free(renumbered);

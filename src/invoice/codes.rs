@@ -1,0 +1,116 @@
+//! Code values and namespace URIs written into the UBL file or checked by validation.
+//!
+//! Every scheme identifier, code list subset and namespace lives here so that a change
+//! requested by Chorus Pro qualification is a one-line edit.
+
+/// UBL 2.1 namespace of the `Invoice` root element.
+pub const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
+/// UBL 2.1 namespace of the `CreditNote` root element.
+pub const NS_CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
+/// UBL 2.1 common aggregate components (`cac:` prefix).
+pub const NS_CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
+/// UBL 2.1 common basic components (`cbc:` prefix).
+pub const NS_CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+
+/// `cbc:UBLVersionID`.
+pub const UBL_VERSION: &str = "2.1";
+/// BT-24 specification identifier: the EN 16931 core, without CIUS or extension.
+pub const CUSTOMIZATION_ID: &str = "urn:cen.eu:en16931:2017";
+
+/// ISO 6523 ICD of a SIRET (BT-29, BT-46).
+pub const SCHEME_SIRET: &str = "0009";
+/// ISO 6523 ICD of a SIREN (BT-30, BT-47).
+pub const SCHEME_SIREN: &str = "0002";
+/// EAS code of a French electronic-invoicing address (SIREN, optionally `SIREN_suffix`).
+pub const SCHEME_FR_EINVOICING_ADDRESS: &str = "0225";
+/// `cac:TaxScheme/cbc:ID` of every VAT category and party VAT identifier.
+pub const TAX_SCHEME_VAT: &str = "VAT";
+
+/// Identifier written in the buyer's `cac:PartyLegalEntity/cbc:CompanyID` (BT-47).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuyerLegalId {
+    /// The buyer SIRET with scheme 0009, the same value as BT-46.
+    Siret,
+    /// The buyer SIREN with scheme 0002, as the French e-invoicing reform reads it.
+    Siren,
+}
+
+// NOTE: the Chorus Pro remark on BT-47 in the Factur-X specification states that the
+// buyer identifier "is always a SIRET number", and Pagero's Chorus Pro requirements, quoted in
+// odoo/odoo pull request 229014, put the recipient SIRET in PartyLegalEntity/CompanyID.
+// The French reform schematron (BR-FR-09, XP Z12-012 V1.4.0) expects the SIREN with
+// scheme 0002 there instead and reports BR-FR-09_BT-46 on our output. Switch to
+// `BuyerLegalId::Siren` if Chorus Pro qualification routes invoices without the SIRET here.
+/// Identifier chosen for the buyer's BT-47.
+pub const BUYER_LEGAL_ID: BuyerLegalId = BuyerLegalId::Siret;
+
+/// BT-3 commercial invoice.
+pub const TYPE_COMMERCIAL_INVOICE: &str = "380";
+/// BT-3 credit note: the only type code written with the `CreditNote` root.
+pub const TYPE_CREDIT_NOTE: &str = "381";
+/// BT-3 codes that Chorus Pro accepts: commercial invoice, credit note, corrected
+/// invoice, prepayment invoice, self-billed invoice.
+pub const ACCEPTED_TYPE_CODES: [&str; 5] = ["380", "381", "384", "386", "389"];
+/// BT-3 codes that Chorus Pro rejects although UNTDID 1001 defines them: self-billed
+/// credit note (261) and 751 (invoice information for accounting purposes).
+pub const CHORUS_REJECTED_TYPE_CODES: [&str; 2] = ["261", "751"];
+
+/// BT-23 billing framework (cadre de facturation) applied when the JSON gives none.
+pub const DEFAULT_BILLING_FRAMEWORK: &str = "A1";
+/// BT-23 billing frameworks a supplier deposits through the E1 flow: A1 supplier invoice,
+/// A2 invoice already paid, A9 subcontractor invoice, A12 co-contractor invoice.
+pub const BILLING_FRAMEWORKS: [&str; 4] = ["A1", "A2", "A9", "A12"];
+/// BT-23 code of an invoice already paid (the payable amount must be zero).
+pub const BILLING_FRAMEWORK_PAID: &str = "A2";
+
+/// BT-5 currency applied when the JSON gives none.
+pub const DEFAULT_CURRENCY: &str = "EUR";
+
+/// BT-81 payment means code applied to invoices that give none (credit transfer).
+pub const DEFAULT_PAYMENT_MEANS: &str = "30";
+/// BT-81 codes that pay into the seller's account, so they need an IBAN (BT-84):
+/// 30 credit transfer, 31 debit transfer, 42 payment to bank account.
+pub const CREDIT_TRANSFER_MEANS: [&str; 3] = ["30", "31", "42"];
+/// BT-81 SEPA codes that Chorus Pro does not use: 58 is sent as 30 and 59 as 49.
+pub const CHORUS_UNUSED_MEANS: [(&str, &str); 2] = [("58", "30"), ("59", "49")];
+
+/// VAT category codes (UNCL5305 subset of EN 16931).
+pub mod vat {
+    /// Standard rate.
+    pub const STANDARD: &str = "S";
+    /// Zero rated goods.
+    pub const ZERO: &str = "Z";
+    /// Exempt from VAT.
+    pub const EXEMPT: &str = "E";
+    /// VAT reverse charge.
+    pub const REVERSE_CHARGE: &str = "AE";
+    /// Intra-community supply.
+    pub const INTRA_COMMUNITY: &str = "K";
+    /// Export outside the EU.
+    pub const EXPORT: &str = "G";
+    /// Services outside scope of tax.
+    pub const NOT_SUBJECT: &str = "O";
+    /// Canary Islands general indirect tax (IGIC).
+    pub const IGIC: &str = "L";
+    /// Ceuta and Melilla tax (IPSI).
+    pub const IPSI: &str = "M";
+
+    /// Every category EN 16931 accepts.
+    pub const ALL: [&str; 9] = [
+        STANDARD,
+        ZERO,
+        EXEMPT,
+        REVERSE_CHARGE,
+        INTRA_COMMUNITY,
+        EXPORT,
+        NOT_SUBJECT,
+        IGIC,
+        IPSI,
+    ];
+    /// Categories whose VAT breakdown needs an exemption reason (BT-120 or BT-121),
+    /// while every other category must have none.
+    pub const NEEDS_EXEMPTION_REASON: [&str; 5] =
+        [EXEMPT, REVERSE_CHARGE, INTRA_COMMUNITY, EXPORT, NOT_SUBJECT];
+    /// Categories whose rate must be zero.
+    pub const ZERO_RATE: [&str; 5] = [ZERO, EXEMPT, REVERSE_CHARGE, INTRA_COMMUNITY, EXPORT];
+}

@@ -1,0 +1,489 @@
+//! The invoice as the ERP sends it in JSON, one field per EN 16931 business term.
+//!
+//! Field names follow the EN 16931 term names, and each comment starts with the term number.
+//! Unknown keys are rejected at every level so that a misspelt optional field is reported
+//! instead of silently dropped.
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::codes;
+use super::decimal;
+use crate::config::BankAccount;
+
+/// A supplier invoice or credit note to deposit on Chorus Pro.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invoice {
+    /// BT-3 invoice type code (UNTDID 1001): 380, 381, 384, 386 or 389.
+    #[serde(deserialize_with = "decimal::deserialize_code")]
+    pub type_code: String,
+    /// BT-1 invoice number: at most 20 characters from `A-Z a-z 0-9 space - + _ /`.
+    pub number: String,
+    /// BT-2 invoice issue date, `YYYY-MM-DD`.
+    pub issue_date: String,
+    /// BT-9 payment due date, `YYYY-MM-DD`, on invoices only.
+    #[serde(default)]
+    pub due_date: Option<String>,
+    /// BT-5 invoice currency code (ISO 4217), EUR when absent.
+    #[serde(default = "default_currency")]
+    pub currency_code: String,
+    /// BT-23 business process type: the Chorus Pro billing framework (A1, A2, A9, A12);
+    /// A1 when absent.
+    #[serde(default = "default_billing_framework")]
+    pub business_process_type: String,
+    /// BT-10 buyer reference: the Chorus Pro service code of the buyer (code service).
+    #[serde(default)]
+    pub buyer_reference: Option<String>,
+    /// BT-13 purchase order reference: the Chorus Pro engagement number.
+    #[serde(default)]
+    pub purchase_order_reference: Option<String>,
+    /// BT-12 contract reference: the public procurement market number.
+    #[serde(default)]
+    pub contract_reference: Option<String>,
+    /// BG-3 preceding invoices, which a credit note or corrected invoice refers to.
+    #[serde(default)]
+    pub preceding_invoices: Vec<PrecedingInvoice>,
+    /// BG-1 invoice notes.
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    /// BG-14 invoicing period.
+    #[serde(default)]
+    pub invoicing_period: Option<Period>,
+    /// BG-4 seller (the supplier establishment).
+    pub seller: Seller,
+    /// BG-7 buyer (the public entity).
+    pub buyer: Buyer,
+    /// BG-13 delivery information.
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
+    /// BG-16 payment instructions, on invoices only.
+    #[serde(default)]
+    pub payment_instructions: Option<PaymentInstructions>,
+    /// BT-20 payment terms, free text.
+    #[serde(default)]
+    pub payment_terms: Option<String>,
+    /// BG-20 document level allowances.
+    #[serde(default)]
+    pub allowances: Vec<DocumentAllowanceCharge>,
+    /// BG-21 document level charges.
+    #[serde(default)]
+    pub charges: Vec<DocumentAllowanceCharge>,
+    /// BG-25 invoice lines, at least one.
+    pub lines: Vec<Line>,
+    /// BT-120 and BT-121 VAT exemption reasons, one per exempt VAT category used.
+    #[serde(default)]
+    pub vat_exemptions: Vec<VatExemption>,
+    /// BT-113 paid amount: prepayments already received.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub paid_amount: Option<Decimal>,
+    /// Totals the ERP computed, each of which must agree to the cent with ours.
+    #[serde(default)]
+    pub expected_totals: Option<ExpectedTotals>,
+}
+
+fn default_currency() -> String {
+    codes::DEFAULT_CURRENCY.to_owned()
+}
+
+fn default_billing_framework() -> String {
+    codes::DEFAULT_BILLING_FRAMEWORK.to_owned()
+}
+
+/// BG-3 preceding invoice reference.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrecedingInvoice {
+    /// BT-25 preceding invoice number.
+    pub reference: String,
+    /// BT-26 preceding invoice issue date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub issue_date: Option<String>,
+}
+
+/// BG-1 invoice note.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    /// BT-21 invoice note subject code (UNTDID 4451, e.g. `AAI`, `PMT`), written as a
+    /// `#CODE#` prefix of the note text.
+    #[serde(default)]
+    pub subject_code: Option<String>,
+    /// BT-22 invoice note text, written as XML text (never as markup).
+    pub note: String,
+}
+
+/// BG-14 or BG-26 period, with at least one of the two dates.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    /// BT-73 or BT-134 start date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub start_date: Option<String>,
+    /// BT-74 or BT-135 end date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub end_date: Option<String>,
+}
+
+/// Identifier with its scheme (BT-34, BT-49, BT-71, BT-157).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemedId {
+    /// Scheme identifier: an EAS code for electronic addresses (`0225`, `0009`, `EM`),
+    /// an ISO 6523 ICD for item and location identifiers (`0160` for GTIN).
+    pub scheme: String,
+    /// Identifier value.
+    pub id: String,
+}
+
+/// BG-5, BG-8 or BG-15 postal address.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// BT-35, BT-50 or BT-75 address line 1.
+    #[serde(default)]
+    pub line1: Option<String>,
+    /// BT-36, BT-51 or BT-76 address line 2.
+    #[serde(default)]
+    pub line2: Option<String>,
+    /// BT-162, BT-163 or BT-165 address line 3.
+    #[serde(default)]
+    pub line3: Option<String>,
+    /// BT-37, BT-52 or BT-77 city.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// BT-38, BT-53 or BT-78 post code.
+    #[serde(default)]
+    pub post_code: Option<String>,
+    /// BT-39, BT-54 or BT-79 country subdivision.
+    #[serde(default)]
+    pub country_subdivision: Option<String>,
+    /// BT-40, BT-55 or BT-80 country code (ISO 3166-1 alpha-2).
+    pub country_code: String,
+}
+
+/// BG-6 or BG-9 contact.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// BT-41 or BT-56 contact point (a person or department).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// BT-42 or BT-57 contact telephone number.
+    #[serde(default)]
+    pub telephone: Option<String>,
+    /// BT-43 or BT-58 contact e-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// BG-4 seller.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seller {
+    /// BT-27 seller name (legal name).
+    pub name: String,
+    /// BT-28 seller trading name.
+    #[serde(default)]
+    pub trading_name: Option<String>,
+    /// BT-29 seller identifier: the establishment SIRET, written with scheme 0009.
+    /// Required when the seller's country code is FR.
+    #[serde(default)]
+    pub siret: Option<String>,
+    /// BT-30 seller legal registration identifier: the SIREN, written with scheme 0002;
+    /// derived from the SIRET when absent.
+    #[serde(default)]
+    pub siren: Option<String>,
+    /// BT-31 seller VAT identifier, with its ISO 3166 country prefix.
+    #[serde(default)]
+    pub vat_identifier: Option<String>,
+    /// BT-34 seller electronic address.
+    #[serde(default)]
+    pub electronic_address: Option<SchemedId>,
+    /// BG-5 seller postal address.
+    pub address: Address,
+    /// BG-6 seller contact.
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    /// BG-17 establishment bank account, used when the payment instructions give none.
+    #[serde(default)]
+    pub bank_account: Option<BankAccount>,
+}
+
+/// BG-7 buyer.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Buyer {
+    /// BT-44 buyer name.
+    pub name: String,
+    /// BT-45 buyer trading name.
+    #[serde(default)]
+    pub trading_name: Option<String>,
+    /// BT-46 buyer identifier: the SIRET Chorus Pro routes the invoice on, written with
+    /// scheme 0009. Required, even for buyers in overseas departments.
+    #[serde(default)]
+    pub siret: Option<String>,
+    /// BT-47 buyer legal registration identifier: the SIREN, derived from the SIRET when
+    /// absent.
+    #[serde(default)]
+    pub siren: Option<String>,
+    /// BT-48 buyer VAT identifier (Chorus Pro ignores it).
+    #[serde(default)]
+    pub vat_identifier: Option<String>,
+    /// BT-49 buyer electronic address.
+    #[serde(default)]
+    pub electronic_address: Option<SchemedId>,
+    /// BG-8 buyer postal address.
+    pub address: Address,
+    /// BG-9 buyer contact.
+    #[serde(default)]
+    pub contact: Option<Contact>,
+}
+
+/// BG-13 delivery information.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    /// BT-70 deliver to party name.
+    #[serde(default)]
+    pub party_name: Option<String>,
+    /// BT-71 deliver to location identifier.
+    #[serde(default)]
+    pub location_id: Option<SchemedId>,
+    /// BT-72 actual delivery date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub actual_delivery_date: Option<String>,
+    /// BG-15 deliver to address.
+    #[serde(default)]
+    pub address: Option<Address>,
+}
+
+/// BG-16 payment instructions.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInstructions {
+    /// BT-81 payment means type code (UNCL4461), 30 (credit transfer) when absent.
+    #[serde(default, deserialize_with = "decimal::deserialize_code_option")]
+    pub means_code: Option<String>,
+    /// BT-83 remittance information.
+    #[serde(default)]
+    pub remittance_information: Option<String>,
+    /// BG-17 credit transfer account. When absent, the seller's `bank_account`, then the
+    /// configuration's default account, is used.
+    #[serde(default)]
+    pub credit_transfer: Option<BankAccount>,
+}
+
+/// BG-20 document level allowance or BG-21 document level charge.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentAllowanceCharge {
+    /// BT-92 or BT-99 amount, without VAT, at most 2 decimals.
+    #[serde(deserialize_with = "decimal::deserialize")]
+    pub amount: Decimal,
+    /// BT-93 or BT-100 base amount the percentage applies to.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub base_amount: Option<Decimal>,
+    /// BT-94 or BT-101 percentage.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub percentage: Option<Decimal>,
+    /// BT-95 or BT-102 VAT category code.
+    pub vat_category: String,
+    /// BT-96 or BT-103 VAT rate in percent, absent for category O.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub vat_rate: Option<Decimal>,
+    /// BT-97 or BT-104 reason text.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// BT-98 or BT-105 reason code (UNCL5189 for allowances, UNCL7161 for charges).
+    #[serde(default, deserialize_with = "decimal::deserialize_code_option")]
+    pub reason_code: Option<String>,
+}
+
+/// BG-27 invoice line allowance or BG-28 invoice line charge.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineAllowanceCharge {
+    /// BT-136 or BT-141 amount, without VAT, at most 2 decimals.
+    #[serde(deserialize_with = "decimal::deserialize")]
+    pub amount: Decimal,
+    /// BT-137 or BT-142 base amount the percentage applies to.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub base_amount: Option<Decimal>,
+    /// BT-138 or BT-143 percentage.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub percentage: Option<Decimal>,
+    /// BT-139 or BT-144 reason text.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// BT-140 or BT-145 reason code (UNCL5189 for allowances, UNCL7161 for charges).
+    #[serde(default, deserialize_with = "decimal::deserialize_code_option")]
+    pub reason_code: Option<String>,
+}
+
+/// BG-25 invoice line.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    /// BT-126 invoice line identifier, unique in the invoice.
+    pub id: String,
+    /// BT-127 invoice line note.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// BT-129 invoiced quantity, at most 4 decimals.
+    #[serde(deserialize_with = "decimal::deserialize")]
+    pub quantity: Decimal,
+    /// BT-130 invoiced quantity unit of measure code (UN/ECE Recommendation 20 or 21,
+    /// e.g. `C62` one, `HUR` hour, `KGM` kilogram).
+    pub unit_code: String,
+    /// BT-146 item net price, excluding VAT, after the price discount.
+    #[serde(deserialize_with = "decimal::deserialize")]
+    pub net_price: Decimal,
+    /// BT-148 item gross price before the price discount, given together with BT-147.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub gross_price: Option<Decimal>,
+    /// BT-147 item price discount: gross price minus net price.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub price_discount: Option<Decimal>,
+    /// BT-149 item price base quantity: the number of units the price applies to, 1 when
+    /// absent. Written with the line's unit code (BT-150).
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub base_quantity: Option<Decimal>,
+    /// BG-27 invoice line allowances.
+    #[serde(default)]
+    pub allowances: Vec<LineAllowanceCharge>,
+    /// BG-28 invoice line charges.
+    #[serde(default)]
+    pub charges: Vec<LineAllowanceCharge>,
+    /// BT-151 invoiced item VAT category code.
+    pub vat_category: String,
+    /// BT-152 invoiced item VAT rate in percent, absent for category O.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub vat_rate: Option<Decimal>,
+    /// BT-153 item name.
+    pub item_name: String,
+    /// BT-154 item description.
+    #[serde(default)]
+    pub item_description: Option<String>,
+    /// BT-155 item seller's identifier.
+    #[serde(default)]
+    pub seller_item_id: Option<String>,
+    /// BT-157 item standard identifier with its ICD scheme (`0160` for a GTIN).
+    #[serde(default)]
+    pub standard_item_id: Option<SchemedId>,
+    /// BG-26 invoice line period.
+    #[serde(default)]
+    pub period: Option<Period>,
+}
+
+/// BT-120 and BT-121 for one VAT category of the VAT breakdown.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VatExemption {
+    /// BT-118 VAT category code this reason applies to: E, AE, K, G or O.
+    pub vat_category: String,
+    /// BT-120 VAT exemption reason text.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// BT-121 VAT exemption reason code (CEF VATEX list, e.g. `VATEX-EU-132`).
+    #[serde(default)]
+    pub reason_code: Option<String>,
+}
+
+/// BG-22 totals computed by the ERP, compared with the library's computation.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedTotals {
+    /// BT-106 sum of invoice line net amounts.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub sum_of_line_net_amounts: Option<Decimal>,
+    /// BT-109 invoice total amount without VAT.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub total_without_vat: Option<Decimal>,
+    /// BT-110 invoice total VAT amount.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub total_vat_amount: Option<Decimal>,
+    /// BT-112 invoice total amount with VAT.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub total_with_vat: Option<Decimal>,
+    /// BT-115 amount due for payment.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub amount_due_for_payment: Option<Decimal>,
+}
+
+/// Origin of the payment account written on an invoice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountSource {
+    /// `payment_instructions.credit_transfer` of the invoice.
+    Invoice,
+    /// `seller.bank_account`, the establishment's account.
+    Seller,
+    /// The company file's account from the configuration.
+    Configuration,
+}
+
+impl Invoice {
+    /// Returns whether BT-3 is 381, which is written with the `CreditNote` root.
+    pub fn is_credit_note(&self) -> bool {
+        self.type_code == codes::TYPE_CREDIT_NOTE
+    }
+
+    /// Returns the BT-81 code to write: the given one, else 30 on invoices, else none
+    /// because credit notes carry no payment means.
+    pub fn payment_means_code(&self) -> Option<&str> {
+        let given = self
+            .payment_instructions
+            .as_ref()
+            .and_then(|instructions| instructions.means_code.as_deref());
+        match given {
+            Some(code) => Some(code),
+            None if self.is_credit_note() => None,
+            None => Some(codes::DEFAULT_PAYMENT_MEANS),
+        }
+    }
+
+    /// Resolves the BG-17 account: the invoice's own, else the seller establishment's,
+    /// else `default_bank`. Credit notes and payment means other than credit transfers
+    /// get none.
+    pub fn payee_account<'a>(
+        &'a self,
+        default_bank: Option<&'a BankAccount>,
+    ) -> Option<(&'a BankAccount, AccountSource)> {
+        if self.is_credit_note() {
+            return None;
+        }
+        let explicit = self
+            .payment_instructions
+            .as_ref()
+            .and_then(|instructions| instructions.credit_transfer.as_ref());
+        if let Some(account) = explicit {
+            return Some((account, AccountSource::Invoice));
+        }
+        let means_code = self.payment_means_code()?;
+        if !codes::CREDIT_TRANSFER_MEANS.contains(&means_code) {
+            return None;
+        }
+        if let Some(account) = self.seller.bank_account.as_ref() {
+            return Some((account, AccountSource::Seller));
+        }
+        default_bank.map(|account| (account, AccountSource::Configuration))
+    }
+
+    /// Returns the buyer SIREN to use: the given one, else the first 9 digits of the SIRET.
+    pub fn buyer_siren(&self) -> Option<&str> {
+        derive_siren(self.buyer.siren.as_deref(), self.buyer.siret.as_deref())
+    }
+
+    /// Returns the seller SIREN to use: the given one, else the first 9 digits of the SIRET.
+    pub fn seller_siren(&self) -> Option<&str> {
+        derive_siren(self.seller.siren.as_deref(), self.seller.siret.as_deref())
+    }
+}
+
+fn derive_siren<'a>(siren: Option<&'a str>, siret: Option<&'a str>) -> Option<&'a str> {
+    match (siren, siret) {
+        (Some(siren), _) => Some(siren),
+        (None, Some(siret)) if siret.len() == 14 && siret.is_ascii() => Some(&siret[..9]),
+        _ => None,
+    }
+}
