@@ -4,7 +4,7 @@
 CARGO ?= cargo
 VALIDATORS_DIR ?= .validators
 
-.PHONY: all build demo sandbox test fmt-check clippy rust-test check-header c-test \
+.PHONY: all build demo sandbox test fmt-check clippy rust-test check-header c-test bindings-test \
 	validate-xml clean
 
 all: build
@@ -20,7 +20,7 @@ demo: build
 sandbox: build
 	target/debug/chorus-sandbox --port 8080
 
-test: fmt-check clippy build check-header rust-test c-test validate-xml
+test: fmt-check clippy build check-header rust-test c-test bindings-test validate-xml
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
@@ -37,6 +37,11 @@ check-header: build
 
 c-test: build
 	tests/c/run.sh
+
+# The C# (mono) and Delphi-mode Free Pascal scenarios; each is skipped, with a message,
+# when its compiler is absent.
+bindings-test: build
+	scripts/test-bindings.sh
 
 # Checks the UBL written for every example invoice with the UBL 2.1 XSD and the
 # EN 16931 schematron (validators from PyPI, installed into $(VALIDATORS_DIR)).

@@ -7,6 +7,9 @@
 
 #include <stdint.h>
 
+// A technical password expiring within this many days raises a warning.
+#define EXPIRY_WARNING_DAYS 30
+
 // Result code returned by every fallible exported function.
 //
 // The C header declares these as named constants; functions return them as `uint32_t`.
@@ -55,6 +58,12 @@ enum chorus_result
   CHORUS_ERR_TLS = 3004,
   // HTTP 429: the gateway throttled the application.
   CHORUS_ERR_RATE_LIMITED = 3005,
+  // The host name of `token_url` or `base_url` did not resolve.
+  CHORUS_ERR_DNS = 3006,
+  // The host answered but refused the TCP connection (nothing listens on that port).
+  CHORUS_ERR_CONNECTION_REFUSED = 3007,
+  // The HTTP proxy failed or refused to relay the request.
+  CHORUS_ERR_PROXY = 3008,
   // The portal rejected the request or the invoice (non-zero `codeRetour`).
   CHORUS_ERR_REJECTED = 4001,
   // The invoice number was already used by this supplier.

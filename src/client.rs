@@ -1,7 +1,6 @@
 //! The operations of one configured company file: connection test, deposit and status.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use base64::Engine;
 use serde::Deserialize;
@@ -59,85 +58,9 @@ impl Session {
         })
     }
 
-    /// Checks the connection step by step: token, a call that needs the technical account,
-    /// then the structures the technical account is attached to.
+    /// Tests the connection step by step; see [`crate::diagnostics`].
     pub fn test_connection(&self) -> Result<Value, Error> {
-        let mut steps = Vec::new();
-
-        let started = Instant::now();
-        let token = self.portal.token();
-        steps.push(step(
-            "token",
-            token.as_ref().map(|_| ()),
-            started,
-            "PISTE issued an OAuth2 token",
-        ));
-        if let Err(error) = token {
-            return Err(with_steps(error, steps));
-        }
-
-        let started = Instant::now();
-        let technical = self
-            .portal
-            .post(VAT_RATES_PATH, &json!({"codeLangue": "FR"}))
-            .and_then(|envelope| envelope.into_success(VAT_RATES_PATH));
-        steps.push(step(
-            "technical_account",
-            technical.as_ref().map(|_| ()),
-            started,
-            "Chorus Pro accepted the technical account on the Transverses API",
-        ));
-        if let Err(error) = technical {
-            return Err(with_steps(error, steps));
-        }
-
-        let started = Instant::now();
-        let attachments = self.portal.post(
-            ATTACHMENTS_PATH,
-            &json!({"parametresRecherche": {"pageResultatDemandee": 1, "nbResultatsParPage": 100}}),
-        );
-        let structures = match &attachments {
-            Ok(envelope) if envelope.code_retour == 0 => {
-                status::list_field(&envelope.body, "listeStructureRattachement")
-                    .iter()
-                    .map(|entry| {
-                        json!({
-                            "structure_id": status::text(entry, "idStructure"),
-                            "identifier": status::text(entry, "identifiantStructure"),
-                            "name": status::text(entry, "designationStructure"),
-                        })
-                    })
-                    .collect::<Vec<_>>()
-            }
-            _ => Vec::new(),
-        };
-        // The Utilisateurs API is optional for an ERP that only deposits invoices, so a
-        // refusal here is reported as a warning, not a failure.
-        let outcome = match &attachments {
-            Ok(envelope) if envelope.code_retour == 0 => json!({"outcome": "ok"}),
-            Ok(envelope) => {
-                json!({"outcome": "warning", "codeRetour": envelope.code_retour, "libelle": envelope.libelle})
-            }
-            Err(error) => {
-                json!({"outcome": "warning", "code": error.code as u32, "name": error.code.name(), "message": error.message_en})
-            }
-        };
-        let mut attachment_step = json!({
-            "name": "attached_structures",
-            "duration_ms": started.elapsed().as_millis() as u64,
-            "proves": "the technical account is attached to supplier structures",
-        });
-        merge(&mut attachment_step, outcome);
-        steps.push(attachment_step);
-
-        Ok(json!({
-            "ok": true,
-            "environment": self.config.environment,
-            "token_url": self.config.token_url,
-            "base_url": self.config.base_url,
-            "steps": steps,
-            "structures": structures,
-        }))
+        crate::diagnostics::test_connection(self)
     }
 
     /// Validates the invoice, writes it as UBL 2.1 and deposits it.
@@ -358,32 +281,6 @@ fn deposit_file_name(invoice_number: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-fn step(name: &str, result: Result<(), &Error>, started: Instant, proves: &str) -> Value {
-    let mut entry = json!({
-        "name": name,
-        "duration_ms": started.elapsed().as_millis() as u64,
-        "proves": proves,
-    });
-    let outcome = match result {
-        Ok(_) => json!({"outcome": "ok"}),
-        Err(error) => {
-            json!({"outcome": "failed", "code": error.code as u32, "name": error.code.name()})
-        }
-    };
-    merge(&mut entry, outcome);
-    entry
-}
-
-fn merge(target: &mut Value, extra: Value) {
-    if let (Value::Object(target), Value::Object(extra)) = (target, extra) {
-        target.extend(extra);
-    }
-}
-
-fn with_steps(error: Error, steps: Vec<Value>) -> Error {
-    error.details(json!({ "steps": steps }))
 }
 
 #[cfg(test)]

@@ -57,6 +57,12 @@ pub enum chorus_result {
     CHORUS_ERR_TLS = 3004,
     /// HTTP 429: the gateway throttled the application.
     CHORUS_ERR_RATE_LIMITED = 3005,
+    /// The host name of `token_url` or `base_url` did not resolve.
+    CHORUS_ERR_DNS = 3006,
+    /// The host answered but refused the TCP connection (nothing listens on that port).
+    CHORUS_ERR_CONNECTION_REFUSED = 3007,
+    /// The HTTP proxy failed or refused to relay the request.
+    CHORUS_ERR_PROXY = 3008,
     /// The portal rejected the request or the invoice (non-zero `codeRetour`).
     CHORUS_ERR_REJECTED = 4001,
     /// The invoice number was already used by this supplier.
@@ -274,6 +280,37 @@ const CODE_TABLE: &[(Code, CodeInfo)] = &[
             retryable: true,
             hint_fr: "Le quota PISTE est atteint ; ralentissez puis réessayez.",
             hint_en: "The PISTE quota is reached; slow down, then try again.",
+        },
+    ),
+    (
+        Code::CHORUS_ERR_DNS,
+        CodeInfo {
+            name: "CHORUS_ERR_DNS",
+            retryable: true,
+            hint_fr: "Vérifiez l'orthographe de l'hôte dans token_url et base_url, le DNS du \
+                      poste et, derrière un proxy, HTTPS_PROXY.",
+            hint_en: "Check the host spelling in token_url and base_url, the machine's DNS and, \
+                      behind a proxy, HTTPS_PROXY.",
+        },
+    ),
+    (
+        Code::CHORUS_ERR_CONNECTION_REFUSED,
+        CodeInfo {
+            name: "CHORUS_ERR_CONNECTION_REFUSED",
+            retryable: true,
+            hint_fr: "Vérifiez le port de token_url et base_url et qu'un pare-feu ne bloque pas \
+                      la sortie vers ces hôtes.",
+            hint_en: "Check the port of token_url and base_url and that no firewall blocks \
+                      outgoing traffic to these hosts.",
+        },
+    ),
+    (
+        Code::CHORUS_ERR_PROXY,
+        CodeInfo {
+            name: "CHORUS_ERR_PROXY",
+            retryable: true,
+            hint_fr: "Vérifiez HTTPS_PROXY / HTTP_PROXY / NO_PROXY et les identifiants du proxy.",
+            hint_en: "Check HTTPS_PROXY / HTTP_PROXY / NO_PROXY and the proxy credentials.",
         },
     ),
     (

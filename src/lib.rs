@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod config;
+pub mod diagnostics;
 pub mod error;
 pub mod ffi;
 pub mod invoice;

@@ -2,7 +2,7 @@
 //! mapping of every failure to a result code.
 
 use std::io::Read;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use reqwest::blocking::{Client, Response};
@@ -64,6 +64,8 @@ pub struct Portal {
     http: Client,
     tokens: Arc<TokenSlot>,
     cpro_account: Zeroizing<String>,
+    /// The technical password's expiry date (`YYYY-MM-DD`) once a connection test read it.
+    password_expiry: Mutex<Option<String>>,
 }
 
 impl Portal {
@@ -93,12 +95,32 @@ impl Portal {
             config,
             http,
             cpro_account,
+            password_expiry: Mutex::new(None),
         })
     }
 
     /// Returns a bearer token from the shared cache, requesting one when needed.
     pub fn token(&self) -> Result<Arc<crate::token::AccessToken>, Error> {
         self.tokens.get(&self.http, &self.config)
+    }
+
+    /// Records the technical password's expiry date, so that a later 401 can say since
+    /// when the password has expired.
+    pub fn remember_password_expiry(&self, date: &str) {
+        let day = date.get(..10).unwrap_or(date).to_owned();
+        *self
+            .password_expiry
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(day);
+    }
+
+    /// Sends a GET to the gateway root: any HTTP reply proves that TLS works.
+    pub fn probe_tls(&self) -> Result<(), Error> {
+        self.http
+            .get(format!("{}/", self.config.base_url))
+            .send()
+            .map(|_| ())
+            .map_err(|error| transport_error(&error, "/"))
     }
 
     pub fn token_slot(&self) -> &TokenSlot {
@@ -140,10 +162,42 @@ impl Portal {
                 continue;
             }
             if status != 200 {
-                return Err(http_failure(status, Some(&headers), &reply, path));
+                let error = http_failure(status, Some(&headers), &reply, path);
+                return Err(self.with_known_expiry(error));
             }
             return parse_envelope(&reply, &headers, path);
         }
+    }
+}
+
+impl Portal {
+    /// Turns a rejected technical account into an expired one when the expiry date read
+    /// earlier has passed, naming that date.
+    fn with_known_expiry(&self, error: Error) -> Error {
+        if error.code != Code::CHORUS_ERR_TECHNICAL_ACCOUNT_REJECTED {
+            return error;
+        }
+        let known = self
+            .password_expiry
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let Some(date) =
+            known.filter(|date| crate::diagnostics::days_until(date).is_some_and(|days| days < 0))
+        else {
+            return error;
+        };
+        let mut expired = Error::new(
+            Code::CHORUS_ERR_TECHNICAL_PASSWORD_EXPIRED,
+            format!("Chorus Pro refuse le compte technique : son mot de passe a expiré le {date}."),
+            format!("Chorus Pro rejects the technical account: its password expired on {date}."),
+        );
+        expired.http_status = error.http_status;
+        expired.www_authenticate = error.www_authenticate.clone();
+        expired.endpoint = error.endpoint.clone();
+        expired.code_retour = error.code_retour;
+        expired.libelle = error.libelle.clone();
+        expired
     }
 }
 
@@ -202,27 +256,40 @@ pub fn transport_error(error: &reqwest::Error, endpoint: &str) -> Error {
             "Délai dépassé sans réponse du portail",
             "Timed out waiting for the portal",
         )
+    } else if lower.contains("proxy") {
+        (
+            Code::CHORUS_ERR_PROXY,
+            "Échec du proxy HTTP",
+            "HTTP proxy failure",
+        )
+    } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
+        (
+            Code::CHORUS_ERR_DNS,
+            "Nom d'hôte introuvable",
+            "Host name did not resolve",
+        )
+    } else if lower.contains("connection refused") {
+        (
+            Code::CHORUS_ERR_CONNECTION_REFUSED,
+            "Connexion refusée",
+            "Connection refused",
+        )
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
     {
         (Code::CHORUS_ERR_TLS, "Échec TLS", "TLS failure")
     } else {
         (
             Code::CHORUS_ERR_NETWORK,
-            "Connexion au portail impossible",
-            "Could not reach the portal",
+            "Connexion au portail interrompue",
+            "Connection to the portal failed",
         )
     };
-    let mut result = Error::new(
+    Error::new(
         code,
         format!("{fr} ({endpoint}) : {chain}"),
         format!("{en} ({endpoint}): {chain}"),
     )
-    .endpoint(endpoint);
-    // A request that was written but got no reply may have been processed.
-    if error.is_request() && !error.is_connect() {
-        result.retryable = code != Code::CHORUS_ERR_TLS;
-    }
-    result
+    .endpoint(endpoint)
 }
 
 /// Joins an error and its sources, without the URL (which carries no secret but is

@@ -297,7 +297,7 @@ static void test_network_failure(void) {
       "\"base_url\": \"http://127.0.0.1:1\", \"client_id\": \"a\", \"client_secret\": \"b\", "
       "\"technical_login\": \"c\", \"technical_password\": \"d\"}";
   CHECK_CODE(chorus_configure(client, config, NULL), CHORUS_OK);
-  CHECK_CODE(chorus_test_connection(client, &out), CHORUS_ERR_NETWORK);
+  CHECK_CODE(chorus_test_connection(client, &out), CHORUS_ERR_CONNECTION_REFUSED);
   CHECK(contains(out, "\"retryable\":true"));
   chorus_string_free(out);
   chorus_client_free(client);
