@@ -1,6 +1,5 @@
-//! Transport-independent request and reply types, and the conversions from and to tiny_http.
+//! Transport-independent request and reply types.
 
-use std::io::Read;
 use std::net::SocketAddr;
 
 use serde_json::Value;
@@ -127,62 +126,6 @@ impl Outcome {
             Outcome::DropConnection => None,
         }
     }
-}
-
-/// Reasons a request body could not be read.
-pub enum BodyError {
-    TooLarge,
-    Io(std::io::Error),
-}
-
-/// Reads the method, URL, headers and whole body of a tiny_http request.
-pub fn read_request(request: &mut tiny_http::Request) -> Result<IncomingRequest, BodyError> {
-    if request
-        .body_length()
-        .is_some_and(|length| length > MAX_BODY_BYTES)
-    {
-        return Err(BodyError::TooLarge);
-    }
-    let headers = request
-        .headers()
-        .iter()
-        .map(|header| {
-            (
-                header.field.as_str().as_str().to_string(),
-                header.value.as_str().to_string(),
-            )
-        })
-        .collect();
-    let method = request.method().as_str().to_string();
-    let url = request.url().to_string();
-    let remote_address = request.remote_addr().copied();
-
-    let mut body = Vec::new();
-    let limit = u64::try_from(MAX_BODY_BYTES).unwrap_or(u64::MAX) + 1;
-    request
-        .as_reader()
-        .take(limit)
-        .read_to_end(&mut body)
-        .map_err(BodyError::Io)?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(BodyError::TooLarge);
-    }
-
-    let mut incoming = IncomingRequest::new(&method, &url, headers, body);
-    incoming.remote_address = remote_address;
-    Ok(incoming)
-}
-
-/// Converts a [`Reply`] into a tiny_http response with a fixed `Content-Length`.
-pub fn to_tiny_http(reply: Reply) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
-    for (name, value) in reply.headers {
-        match tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            Ok(header) => response.add_header(header),
-            Err(()) => log::error!("dropping invalid reply header {name:?}"),
-        }
-    }
-    response
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 mod admin;
 mod app;
+mod archive;
 mod cli;
 mod clock;
 mod dataset;
@@ -26,6 +27,7 @@ mod syntax;
 mod transverses;
 mod utilisateurs;
 mod validation;
+mod wire;
 
 use std::process::ExitCode;
 

@@ -1,10 +1,11 @@
-//! The HTTP server: listening socket, worker threads, signals and clean shutdown.
+//! The HTTP server: listening socket, one thread per connection, signals and clean
+//! shutdown.
 
-use std::io::Write;
-use std::net::SocketAddr;
+use std::io::BufReader;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -12,56 +13,59 @@ use std::time::{Duration, Instant};
 use crate::app::{self, lock, App, Routed};
 use crate::cli::Config;
 use crate::dataset::DataSet;
-use crate::http::{self, BodyError, Outcome, Reply};
+use crate::faults::FaultMode;
+use crate::http::{IncomingRequest, Outcome, Reply};
+use crate::wire::{self, ReadError};
 
-/// Requests are served by this many threads, so a slow request (for example the
-/// `slow` fault) does not hold up the others.
-const WORKER_THREADS: usize = 8;
-/// How often idle workers and the main thread check for a stop request.
+/// Connections served at once; a further one gets 503 and is closed. Each connection has
+/// its own thread, so a slow request (for example the `slow` fault) holds up nothing else.
+const MAX_CONNECTIONS: usize = 512;
+/// How often the main thread checks for a stop request.
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
+/// An idle keep-alive connection is closed after this long.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Runs the sandbox until a signal or `POST /_sandbox/shutdown` stops it.
 pub fn run(config: Config, data: DataSet) -> ExitCode {
     let requested = SocketAddr::new(config.bind, config.port);
-    let server = match tiny_http::Server::http(requested) {
-        Ok(server) => server,
+    let listener = match TcpListener::bind(requested) {
+        Ok(listener) => listener,
         Err(error) => {
             log::error!("cannot listen on {requested}: {error}. Choose another --port or --bind");
             return ExitCode::FAILURE;
         }
     };
-    let local_address = server.server_addr().to_ip().unwrap_or(requested);
+    let local_address = listener.local_addr().unwrap_or(requested);
     let app = Arc::new(App::new(config, data));
     register_signal_handlers(&app);
 
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..WORKER_THREADS)
-        .map(|index| {
-            let server = Arc::clone(&server);
-            let app = Arc::clone(&app);
-            thread::Builder::new()
-                .name(format!("worker-{index}"))
-                .spawn(move || serve_requests(&server, &app, local_address))
-        })
-        .collect();
-    let workers: Vec<_> = match workers.into_iter().collect::<Result<_, _>>() {
-        Ok(workers) => workers,
+    let accepting = {
+        let app = Arc::clone(&app);
+        thread::Builder::new()
+            .name("accept".into())
+            .spawn(move || accept_connections(&listener, &app, local_address))
+    };
+    let accepting = match accepting {
+        Ok(handle) => handle,
         Err(error) => {
-            log::error!("cannot start worker threads: {error}");
+            log::error!("cannot start the accept thread: {error}");
             return ExitCode::FAILURE;
         }
     };
 
     // Tests read the URL from this line, so it is the only thing written to stdout.
     let mut stdout = std::io::stdout().lock();
-    let announced = writeln!(stdout, "chorus-sandbox listening on http://{local_address}")
-        .and_then(|()| stdout.flush());
+    let announced = std::io::Write::write_fmt(
+        &mut stdout,
+        format_args!("chorus-sandbox listening on http://{local_address}\n"),
+    )
+    .and_then(|()| std::io::Write::flush(&mut stdout));
     drop(stdout);
     if let Err(error) = announced {
         log::warn!("cannot write the start-up line to stdout: {error}");
     }
     log::info!(
-        "listening on {local_address} with {WORKER_THREADS} workers, speed factor {}, token lifetime {} s",
+        "listening on {local_address}, speed factor {}, token lifetime {} s",
         app.config.speed,
         app.config.token_lifetime_seconds
     );
@@ -70,13 +74,97 @@ pub fn run(config: Config, data: DataSet) -> ExitCode {
         thread::sleep(POLL_INTERVAL);
     }
     log::info!("stopping");
-    for worker in workers {
-        if worker.join().is_err() {
-            log::error!("a worker thread panicked while stopping");
-        }
+    // The accept thread blocks in accept(): one more connection wakes it up to see the flag.
+    let _ = TcpStream::connect_timeout(&local_address, POLL_INTERVAL);
+    if accepting.join().is_err() {
+        log::error!("the accept thread panicked while stopping");
     }
     log::info!("stopped");
     ExitCode::SUCCESS
+}
+
+fn accept_connections(listener: &TcpListener, app: &Arc<App>, local_address: SocketAddr) {
+    let active = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        if app.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let mut stream = match stream {
+            Ok(stream) => stream,
+            Err(error) => {
+                log::warn!("accepting a connection failed: {error}");
+                continue;
+            }
+        };
+        if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+            log::warn!("{MAX_CONNECTIONS} connections open already, so a new one gets 503");
+            let _ = wire::write_reply(&mut stream, &Reply::empty(503), false);
+            continue;
+        }
+        active.fetch_add(1, Ordering::SeqCst);
+        let app = Arc::clone(app);
+        let active_for_thread = Arc::clone(&active);
+        let spawned = thread::Builder::new()
+            .name("connection".into())
+            .spawn(move || {
+                serve_connection(stream, &app, local_address);
+                active_for_thread.fetch_sub(1, Ordering::SeqCst);
+            });
+        if let Err(error) = spawned {
+            active.fetch_sub(1, Ordering::SeqCst);
+            log::error!("cannot start a connection thread: {error}");
+        }
+    }
+}
+
+/// Serves the requests of one connection in order until it closes.
+fn serve_connection(mut stream: TcpStream, app: &App, local_address: SocketAddr) {
+    let peer = stream.peer_addr().ok();
+    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let mut reader = match stream.try_clone() {
+        Ok(clone) => BufReader::new(clone),
+        Err(error) => {
+            log::warn!("cannot clone the socket of {peer:?}: {error}");
+            return;
+        }
+    };
+    loop {
+        let read = wire::read_request(&mut reader, &mut stream);
+        let (reply, keep_alive) = match read {
+            Ok(read) => {
+                let mut request = read.request;
+                request.remote_address = peer;
+                match handle_request(request, app, local_address) {
+                    Some(reply) => (reply, read.keep_alive),
+                    None => {
+                        let _ = stream.shutdown(Shutdown::Both);
+                        return;
+                    }
+                }
+            }
+            Err(ReadError::Closed) => return,
+            Err(ReadError::Io(error)) => {
+                if !matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) {
+                    log::debug!("connection from {peer:?} ended: {error}");
+                }
+                return;
+            }
+            Err(ReadError::TooLarge(status)) => (Reply::empty(status), false),
+            Err(ReadError::Malformed(reason)) => {
+                log::warn!("malformed request from {peer:?}: {reason}");
+                (Reply::empty(400), false)
+            }
+        };
+        if let Err(error) = wire::write_reply(&mut stream, &reply, keep_alive) {
+            log::warn!("sending a reply to {peer:?} failed: {error}");
+            return;
+        }
+        if !keep_alive {
+            let _ = stream.shutdown(Shutdown::Both);
+            return;
+        }
+    }
 }
 
 #[cfg(unix)]
@@ -92,42 +180,31 @@ fn register_signal_handlers(app: &App) {
 #[cfg(not(unix))]
 fn register_signal_handlers(_app: &App) {}
 
-fn serve_requests(server: &tiny_http::Server, app: &App, local_address: SocketAddr) {
-    while !app.stop.load(Ordering::SeqCst) {
-        match server.recv_timeout(POLL_INTERVAL) {
-            Ok(Some(request)) => handle_request(request, app, local_address),
-            Ok(None) => {}
-            Err(error) => {
-                log::error!("receiving a request failed: {error}");
-                thread::sleep(POLL_INTERVAL);
-            }
-        }
-    }
-}
 
-fn handle_request(mut request: tiny_http::Request, app: &App, local_address: SocketAddr) {
+/// Routes one request and records it; returns the reply, or `None` to close the
+/// connection without answering.
+fn handle_request(incoming: IncomingRequest, app: &App, local_address: SocketAddr) -> Option<Reply> {
     let started = Instant::now();
-    let method = request.method().as_str().to_string();
+    let method = incoming.method.clone();
     // The query string may carry credentials, so only the path is logged.
-    let path = request.url().split('?').next().unwrap_or("").to_string();
+    let path = incoming.path.clone();
 
-    let routed = match http::read_request(&mut request) {
-        Ok(incoming) => {
-            let routed = catch_unwind(AssertUnwindSafe(|| {
-                app::route(app, &incoming, local_address)
-            }));
-            routed.unwrap_or_else(|_| {
-                log::error!("handler panicked on {method} {path}, so the reply is 500");
-                reply_only(Reply::empty(500))
-            })
-        }
-        Err(BodyError::TooLarge) => reply_only(Reply::empty(413)),
-        Err(BodyError::Io(error)) => {
-            log::warn!("reading the body of {method} {path} failed: {error}");
-            reply_only(Reply::empty(400))
-        }
-    };
+    let routed = catch_unwind(AssertUnwindSafe(|| app::route(app, &incoming, local_address)))
+        .unwrap_or_else(|_| {
+            log::error!("handler panicked on {method} {path}, so the reply is 500");
+            reply_only(Reply::empty(500))
+        });
 
+    let mut routed = routed;
+    // `drop_after_processing` lets the request take effect (a deposit is stored), then
+    // closes the connection instead of sending the reply.
+    let processed_then_dropped = routed
+        .record
+        .as_ref()
+        .is_some_and(|record| record.fault == Some(FaultMode::DropAfterProcessing.name()));
+    if processed_then_dropped {
+        routed.outcome = Outcome::DropConnection;
+    }
     let status = routed.outcome.status();
     // Record before replying, so that a client reading the stats right after its
     // response always finds its request counted.
@@ -136,19 +213,15 @@ fn handle_request(mut request: tiny_http::Request, app: &App, local_address: Soc
         record.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         lock(&app.stats).record(record);
     }
-    match routed.outcome {
-        Outcome::Reply(reply) => {
-            if let Err(error) = request.respond(http::to_tiny_http(reply)) {
-                log::warn!("sending the reply to {method} {path} failed: {error}");
-            }
-        }
-        Outcome::DropConnection => drop_connection(request, local_address),
-    }
     let status_text = status.map_or("dropped".to_string(), |status| status.to_string());
     log::info!(
         "{method} {path} {status_text} {}ms",
         started.elapsed().as_millis()
     );
+    match routed.outcome {
+        Outcome::Reply(reply) => Some(reply),
+        Outcome::DropConnection => None,
+    }
 }
 
 fn reply_only(reply: Reply) -> Routed {
@@ -156,63 +229,4 @@ fn reply_only(reply: Reply) -> Routed {
         outcome: Outcome::Reply(reply),
         record: None,
     }
-}
-
-/// Closes the request's connection without sending a byte.
-fn drop_connection(request: tiny_http::Request, local_address: SocketAddr) {
-    let peer = request.remote_addr().copied();
-    // Owning the writer stops tiny_http from sending its automatic 500 reply when the
-    // request is dropped. tiny_http gives no access to the socket itself.
-    let writer = request.into_writer();
-    let closed = peer.is_some_and(|peer| shut_down_socket(local_address.port(), peer));
-    if !closed {
-        log::warn!(
-            "drop_connection: cannot shut down the socket of {peer:?}; the connection stays \
-             open without a reply until the client gives up"
-        );
-    }
-    drop(writer);
-}
-
-/// Finds this process's TCP socket connected from `peer` to `local_port` and shuts it
-/// down in both directions. Returns whether such a socket was found and shut down.
-#[cfg(target_os = "linux")]
-fn shut_down_socket(local_port: u16, peer: SocketAddr) -> bool {
-    use std::net::Shutdown;
-    use std::os::fd::{BorrowedFd, RawFd};
-
-    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else {
-        return false;
-    };
-    for entry in entries.flatten() {
-        let Some(fd) = entry
-            .file_name()
-            .to_str()
-            .and_then(|name| name.parse::<RawFd>().ok())
-        else {
-            continue;
-        };
-        // SAFETY: the descriptor was open when listed. Another thread may close it
-        // before the calls below; they then fail with EBADF, or query a reused number
-        // whose addresses will not match. Only a socket whose (local port, peer
-        // address) pair matches is shut down, and that pair is unique to the
-        // connection of the request, which is still open because we own its writer.
-        let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
-        let socket = socket2::SockRef::from(&borrowed);
-        let peer_matches = socket.peer_addr().ok().and_then(|a| a.as_socket()) == Some(peer);
-        let local_matches = socket
-            .local_addr()
-            .ok()
-            .and_then(|a| a.as_socket())
-            .is_some_and(|local| local.port() == local_port);
-        if peer_matches && local_matches {
-            return socket.shutdown(Shutdown::Both).is_ok();
-        }
-    }
-    false
-}
-
-#[cfg(not(target_os = "linux"))]
-fn shut_down_socket(_local_port: u16, _peer: SocketAddr) -> bool {
-    false
 }
