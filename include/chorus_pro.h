@@ -7,8 +7,32 @@
 
 #include <stdint.h>
 
+// The largest configuration JSON accepted; a real one is well under a kilobyte.
+#define MAX_CONFIG_JSON_BYTES (1024 * 1024)
+
 // A technical password expiring within this many days raises a warning.
 #define EXPIRY_WARNING_DAYS 30
+
+// Log level that turns logging off in `chorus_set_log_callback`.
+#define CHORUS_LOG_OFF 0
+
+// Log level of failures returned to the caller.
+#define CHORUS_LOG_ERROR 1
+
+// Log level of retries, refusals and connection-test failures.
+#define CHORUS_LOG_WARN 2
+
+// Log level of token requests, deposits and connection-test steps.
+#define CHORUS_LOG_INFO 3
+
+// Log level of every HTTP request with its status and duration.
+#define CHORUS_LOG_DEBUG 4
+
+// Most detailed log level.
+#define CHORUS_LOG_TRACE 5
+
+// `codeRetour` of a search that found nothing.
+#define SEARCH_EMPTY 20000
 
 // Result code returned by every fallible exported function.
 //
@@ -92,6 +116,15 @@ typedef struct BuyerLegalId BuyerLegalId;
 // side; handles configured with the same PISTE credentials share one OAuth2 token.
 typedef struct chorus_client chorus_client;
 
+// Function receiving the library's log records; see `chorus_set_log_callback`.
+//
+// `level` is a `CHORUS_LOG_*` value; `target` names the library module, such as
+// `chorus_pro::portal`; both strings are UTF-8 and valid only during the call.
+typedef void (*chorus_log_callback)(void *userdata,
+                                    uint32_t level,
+                                    const char *target,
+                                    const char *message);
+
 
 
 #ifdef __cplusplus
@@ -135,7 +168,7 @@ uint32_t chorus_configure(chorus_client *client, const char *config_json, char *
 uint32_t chorus_test_connection(chorus_client *client, char **out_json);
 
 // Validates an invoice or credit note (JSON, format in `docs/invoice-json.md`), writes it
-// as UBL 2.1 and deposits it on Chorus Pro.
+// in its `syntax` (UBL 2.1 by default, or CII D16B) and deposits it on Chorus Pro.
 //
 // On success `*out_json` gives `flux_number`, `syntax`, `file_name`, `sha256` and `size`
 // of the bytes sent. An invoice that fails local validation is not sent
@@ -147,17 +180,110 @@ uint32_t chorus_test_connection(chorus_client *client, char **out_json);
 // `out_json` is NULL or writable.
 uint32_t chorus_submit(chorus_client *client, const char *invoice_json, char **out_json);
 
-// Reads what happened to a deposit: `query_json` is `{"flux_number": "..."}`.
+// Reads what happened to a deposit or an invoice. `query_json` is one of
+// `{"flux_number": "..."}`, `{"portal_invoice_id": n}` or
+// `{"invoice_number": "...", "supplier_siret": "..."}` (`supplier_siret` optional).
 //
-// Returns `CHORUS_OK` whenever the portal answered, including for a rejected flux:
-// `*out_json` gives `state`, `final`, `retry_after_seconds`, per-invoice and technical
-// errors (each with a result `code`), and once integrated the invoices with their status
-// and history. A flux the portal does not list yet has state `NOT_YET_VISIBLE`.
+// For a flux, returns `CHORUS_OK` whenever the portal replied, including for a rejected
+// flux: `*out_json` gives `state`, `final`, `retry_after_seconds`, per-invoice and
+// technical errors (each with a result `code`), and `invoices`: every invoice of the flux,
+// integrated or rejected, each with its own `status`, `state`, `final`,
+// `retry_after_seconds`, `reason` and `history`. A flux the portal does not list yet has
+// state `NOT_YET_VISIBLE`. An invoice number that matches no integrated invoice gives
+// `CHORUS_ERR_NOT_FOUND`.
 //
 // # Safety
 // `client` comes from `chorus_client_new`; `query_json` is NULL or NUL-terminated;
 // `out_json` is NULL or writable.
 uint32_t chorus_get_status(chorus_client *client, const char *query_json, char **out_json);
+
+// Builds the XML file of an invoice or credit note (JSON, format in
+// `docs/invoice-json.md`) and returns it without sending anything.
+//
+// `options_json` is NULL or `{"syntax": "ubl" | "cii", "commented": true | false}`. The
+// option's `syntax` overrides the invoice's own `syntax` key, and both default to `"ubl"`.
+// `commented` (default false) precedes each element with comments naming its EN 16931
+// business terms (BT number, French and English name). A deposit never carries them.
+//
+// On success `*out_json` gives `xml` (the whole file as a string), `syntax` (the
+// `syntaxeFlux` code, such as `IN_DP_E1_CII_16B`), `sha256` and `size` of the file's
+// UTF-8 bytes, `commented`, `invoice_number` and `credit_note`. An invalid invoice gives
+// `CHORUS_ERR_INVALID_INVOICE` with every problem; invalid options give
+// `CHORUS_ERR_INVALID_JSON`.
+//
+// Works on a handle that `chorus_configure` never set up: then no default bank account
+// applies and messages are in French. The call only reads the handle, so threads may
+// share it.
+//
+// # Safety
+// `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;
+// `options_json` is NULL or NUL-terminated; `out_json` is NULL or writable.
+uint32_t chorus_build_xml(chorus_client *client,
+                          const char *invoice_json,
+                          const char *options_json,
+                          char **out_json);
+
+// Validates an invoice or credit note (JSON, format in `docs/invoice-json.md`) in its own
+// syntax and sends nothing.
+//
+// Returns `CHORUS_OK` with `{"valid": true, "problems": []}`, or
+// `CHORUS_ERR_INVALID_INVOICE` with an error object whose `problems` lists every problem,
+// each with its JSON `path`. These are the checks `chorus_submit` makes before sending.
+//
+// Works on a handle that `chorus_configure` never set up: then no default bank account
+// applies, so an invoice paid by credit transfer needs its own or its seller's account,
+// and messages are in French. The call only reads the handle, so threads may share it.
+//
+// # Safety
+// `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;
+// `out_json` is NULL or writable.
+uint32_t chorus_validate(chorus_client *client, const char *invoice_json, char **out_json);
+
+// Looks a buyer up in the Chorus Pro directory: `query_json` is `{"siret": "..."}` or
+// `{"identifier": "...", "identifier_type": "SIRET"}`, with optional `supplier_siret`
+// (whose structure type decides whether `FACTURES_PUBLIQUES` is offered) and `refresh`
+// (`true` skips the cache).
+//
+// On success `*out_json` gives `structure_id`, `name`, `requirement` (`none`,
+// `service_code`, `engagement`, `service_code_and_engagement` or
+// `service_code_or_engagement`), the three flags, `services` (active ones, each with its
+// own `engagement_required`), `inactive_services`, `cached` and `expires_in_seconds`.
+// Results are cached per environment, gateway and identifier for one hour. An unknown
+// buyer gives `CHORUS_ERR_NOT_FOUND`.
+//
+// # Safety
+// `client` comes from `chorus_client_new`; `query_json` is NULL or NUL-terminated;
+// `out_json` is NULL or writable.
+uint32_t chorus_lookup_buyer(chorus_client *client, const char *query_json, char **out_json);
+
+// Lists the structures the technical account may invoice for, each with
+// `structure_id`, `identifier`, `name` and the `bank_accounts` the portal holds for it
+// (`bank_account_id`, `name`).
+//
+// # Safety
+// `client` comes from `chorus_client_new`; `out_json` is NULL or writable.
+uint32_t chorus_list_supplier_structures(chorus_client *client, char **out_json);
+
+// Responds to a suspended invoice (status `SUSPENDUE`): `request_json` is
+// `{"portal_invoice_id": n, "comment": "..."}`. On success `*out_json` gives
+// `portal_invoice_id`, `invoice_number` and `processed_at`. An invoice in another status
+// gives `CHORUS_ERR_REJECTED` with the portal's `libelle`.
+//
+// # Safety
+// `client` comes from `chorus_client_new`; `request_json` is NULL or NUL-terminated;
+// `out_json` is NULL or writable.
+uint32_t chorus_complete_invoice(chorus_client *client, const char *request_json, char **out_json);
+
+// Routes again an invoice sent back for recycling (status `A_RECYCLER`): `request_json`
+// is `{"portal_invoice_id": n, "buyer_siret"?, "service_code"?, "engagement_number"?,
+// "comment"?}`. The new routing is first checked against the buyer directory; a breach
+// gives `CHORUS_ERR_INVALID_QUERY` with `problems` and sends nothing. On success
+// `*out_json` gives `portal_invoice_id`, `invoice_number`, `status` and `state`.
+//
+// # Safety
+// `client` comes from `chorus_client_new`; `request_json` is NULL or NUL-terminated;
+// `out_json` is NULL or writable.
+uint32_t chorus_recycle_invoice(chorus_client *client, const char *request_json, char **out_json);
 
 // Releases a string returned through `out_json`. NULL is a no-op.
 //
@@ -171,6 +297,24 @@ const char *chorus_version(void);
 // Returns the name of a result code, such as `"CHORUS_ERR_TIMEOUT"`, or `"UNKNOWN"`:
 // a static string, never freed.
 const char *chorus_result_name(uint32_t code);
+
+// Sets the function that receives the library's log records at `max_level` and above
+// in severity (`CHORUS_LOG_ERROR` … `CHORUS_LOG_TRACE`); NULL or `CHORUS_LOG_OFF` stops
+// logging.
+//
+// The callback runs on the thread that made the library call being logged, so calls can
+// overlap when several threads use the library: it must be thread-safe. It must not
+// block for long, and must return normally (no exception or longjmp across it). Its
+// `target` and `message` strings are valid only during the call. `userdata` is passed
+// back unchanged and must stay valid until the callback is replaced or cleared. Records
+// never contain a secret.
+//
+// Returns `CHORUS_OK`, or `CHORUS_ERR_INTERNAL` when another logger already owns the
+// process's Rust `log` facade (only possible when linking the Rust crate directly).
+//
+// # Safety
+// `callback` is NULL or a function with the `chorus_log_callback` signature.
+uint32_t chorus_set_log_callback(chorus_log_callback callback, void *userdata, uint32_t max_level);
 
 #ifdef __cplusplus
 }  // extern "C"

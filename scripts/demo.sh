@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/sandbox-env.sh
+scripts/link-library.sh debug
 
 mkdir -p build
 cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/erp_host.c -o build/erp_host \

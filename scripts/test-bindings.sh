@@ -11,6 +11,7 @@ set -euo pipefail
 # conditions, so every step there checks its own status.
 cd "$(dirname "$0")/.."
 . scripts/sandbox-env.sh
+scripts/link-library.sh debug
 
 LIBRARY_DIR="$PWD/target/debug"
 OUTPUT_DIR=build/bindings

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,20 @@ const LEGACY_HOST_SUFFIX: &str = ".aife.economie.gouv.fr";
 
 const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
 const MAX_TIMEOUT_SECONDS: u64 = 600;
+
+/// The largest configuration JSON accepted; a real one is well under a kilobyte.
+pub const MAX_CONFIG_JSON_BYTES: usize = 1024 * 1024;
+
+/// Retry defaults: 4 attempts, waits from 0.5 s doubling up to 8 s, at most 60 s in all.
+const DEFAULT_MAX_ATTEMPTS: u64 = 4;
+const DEFAULT_INITIAL_DELAY_MS: u64 = 500;
+const DEFAULT_MAX_DELAY_MS: u64 = 8_000;
+const DEFAULT_DEADLINE_SECONDS: u64 = 60;
+/// How long an ambiguous deposit is looked for by default before it is sent again.
+const DEFAULT_LOOKUP_WINDOW_SECONDS: u64 = 60;
+const MAX_ATTEMPTS: u64 = 20;
+const MAX_DELAY_MS: u64 = 300_000;
+const MAX_DEADLINE_SECONDS: u64 = 3_600;
 
 /// Chorus Pro platform that the company file talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -77,6 +92,104 @@ pub struct BankAccount {
     pub account_name: Option<String>,
 }
 
+/// Retry settings of the calls that are safe to repeat, and of the deposit lookup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetrySettings {
+    /// Attempts of one call, the first included; 1 turns retries off.
+    pub max_attempts: u32,
+    /// Wait before the second attempt; each later wait doubles, up to `max_delay`.
+    pub initial_delay: Duration,
+    pub max_delay: Duration,
+    /// No new attempt starts once this much time has passed since the first one.
+    pub deadline: Duration,
+    /// How long a deposit whose outcome is unknown (timeout, connection lost after
+    /// sending) is searched for on the portal before it is sent again.
+    pub lookup_window: Duration,
+}
+
+impl Default for RetrySettings {
+    fn default() -> Self {
+        RetrySettings {
+            max_attempts: DEFAULT_MAX_ATTEMPTS as u32,
+            initial_delay: Duration::from_millis(DEFAULT_INITIAL_DELAY_MS),
+            max_delay: Duration::from_millis(DEFAULT_MAX_DELAY_MS),
+            deadline: Duration::from_secs(DEFAULT_DEADLINE_SECONDS),
+            lookup_window: Duration::from_secs(DEFAULT_LOOKUP_WINDOW_SECONDS),
+        }
+    }
+}
+
+/// The `retry` object as the ERP sends it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetryInput {
+    max_attempts: Option<u64>,
+    initial_delay_ms: Option<u64>,
+    max_delay_ms: Option<u64>,
+    deadline_seconds: Option<u64>,
+    lookup_window_seconds: Option<u64>,
+}
+
+impl RetryInput {
+    /// Applies defaults and range checks, adding one problem per invalid key.
+    fn into_settings(self, problems: &mut Vec<Problem>) -> RetrySettings {
+        let mut in_range = |key: &str, value: Option<u64>, default: u64, min: u64, max: u64| {
+            let value = value.unwrap_or(default);
+            if value < min || value > max {
+                problems.push(problem(
+                    &format!("retry.{key}"),
+                    &format!("doit être entre {min} et {max}"),
+                    &format!("must be between {min} and {max}"),
+                ));
+                return default;
+            }
+            value
+        };
+        let max_attempts = in_range(
+            "max_attempts",
+            self.max_attempts,
+            DEFAULT_MAX_ATTEMPTS,
+            1,
+            MAX_ATTEMPTS,
+        );
+        let initial_delay_ms = in_range(
+            "initial_delay_ms",
+            self.initial_delay_ms,
+            DEFAULT_INITIAL_DELAY_MS,
+            0,
+            MAX_DELAY_MS,
+        );
+        let max_delay_ms = in_range(
+            "max_delay_ms",
+            self.max_delay_ms,
+            DEFAULT_MAX_DELAY_MS.max(initial_delay_ms),
+            initial_delay_ms,
+            MAX_DELAY_MS,
+        );
+        let deadline_seconds = in_range(
+            "deadline_seconds",
+            self.deadline_seconds,
+            DEFAULT_DEADLINE_SECONDS,
+            1,
+            MAX_DEADLINE_SECONDS,
+        );
+        let lookup_window_seconds = in_range(
+            "lookup_window_seconds",
+            self.lookup_window_seconds,
+            DEFAULT_LOOKUP_WINDOW_SECONDS,
+            0,
+            MAX_DEADLINE_SECONDS,
+        );
+        RetrySettings {
+            max_attempts: max_attempts as u32,
+            initial_delay: Duration::from_millis(initial_delay_ms),
+            max_delay: Duration::from_millis(max_delay_ms),
+            deadline: Duration::from_secs(deadline_seconds),
+            lookup_window: Duration::from_secs(lookup_window_seconds),
+        }
+    }
+}
+
 /// A secret string: wiped from memory when dropped, never shown by `Debug`.
 #[derive(Clone)]
 pub struct Secret(Zeroizing<String>);
@@ -115,6 +228,8 @@ struct ConfigInput {
     bank_account: Option<BankAccount>,
     language: Option<Language>,
     timeout_seconds: Option<u64>,
+    retry: Option<RetryInput>,
+    ca_file: Option<String>,
 }
 
 /// The effective configuration of one company file.
@@ -133,11 +248,27 @@ pub struct Config {
     pub bank_account: Option<BankAccount>,
     pub language: Language,
     pub timeout: Duration,
+    pub retry: RetrySettings,
+    /// PEM file of certificate authorities trusted in addition to the system's.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Config {
     /// Parses and checks the configuration JSON, reporting every problem at once.
     pub fn from_json(text: &str) -> Result<Config, Error> {
+        if text.len() > MAX_CONFIG_JSON_BYTES {
+            return Err(Error::new(
+                Code::CHORUS_ERR_INPUT_TOO_LARGE,
+                format!(
+                    "Configuration JSON de {} octets : au plus {MAX_CONFIG_JSON_BYTES}.",
+                    text.len()
+                ),
+                format!(
+                    "Configuration JSON of {} bytes: at most {MAX_CONFIG_JSON_BYTES}.",
+                    text.len()
+                ),
+            ));
+        }
         let input: ConfigInput = serde_json::from_str(text).map_err(|error| {
             let problem = Problem {
                 path: String::new(),
@@ -203,6 +334,14 @@ impl Config {
                 &format!("must be between 1 and {MAX_TIMEOUT_SECONDS} seconds"),
             ));
         }
+        let ca_file = input.ca_file.map(|path| path.trim().to_owned());
+        if ca_file.as_deref() == Some("") {
+            problems.push(problem("ca_file", "est vide", "is empty"));
+        }
+        let retry = match input.retry {
+            Some(retry) => retry.into_settings(&mut problems),
+            None => RetrySettings::default(),
+        };
         if !problems.is_empty() {
             return Err(Error::with_problems(
                 Code::CHORUS_ERR_INVALID_CONFIGURATION,
@@ -223,6 +362,8 @@ impl Config {
             bank_account: input.bank_account,
             language: input.language.unwrap_or_default(),
             timeout: Duration::from_secs(timeout_seconds),
+            retry,
+            ca_file: ca_file.map(PathBuf::from),
         })
     }
 
@@ -240,6 +381,14 @@ impl Config {
             "bank_account": self.bank_account,
             "language": self.language,
             "timeout_seconds": self.timeout.as_secs(),
+            "ca_file": self.ca_file.as_ref().map(|path| path.display().to_string()),
+            "retry": {
+                "max_attempts": self.retry.max_attempts,
+                "initial_delay_ms": self.retry.initial_delay.as_millis() as u64,
+                "max_delay_ms": self.retry.max_delay.as_millis() as u64,
+                "deadline_seconds": self.retry.deadline.as_secs(),
+                "lookup_window_seconds": self.retry.lookup_window.as_secs(),
+            },
         })
     }
 }
@@ -447,6 +596,70 @@ mod tests {
             assert!(!masked.contains(secret), "{masked}");
             assert!(!debug.contains(secret), "{debug}");
         }
+    }
+
+    #[test]
+    fn retry_defaults_and_echo() {
+        let config = Config::from_json(MINIMAL).unwrap();
+        assert_eq!(config.retry, RetrySettings::default());
+        assert_eq!(config.retry.max_attempts, 4);
+        assert_eq!(config.retry.initial_delay, Duration::from_millis(500));
+        assert_eq!(config.retry.max_delay, Duration::from_secs(8));
+        assert_eq!(config.retry.deadline, Duration::from_secs(60));
+        assert_eq!(config.retry.lookup_window, Duration::from_secs(60));
+        let masked = config.to_masked_json();
+        assert_eq!(masked["retry"]["max_attempts"], 4);
+        assert_eq!(masked["retry"]["initial_delay_ms"], 500);
+        assert_eq!(masked["retry"]["lookup_window_seconds"], 60);
+    }
+
+    #[test]
+    fn retry_settings_read() {
+        let text = MINIMAL.replace(
+            '{',
+            r#"{"retry": {"max_attempts": 2, "initial_delay_ms": 10, "max_delay_ms": 20,
+                "deadline_seconds": 5, "lookup_window_seconds": 0},"#,
+        );
+        let retry = Config::from_json(&text).unwrap().retry;
+        assert_eq!(retry.max_attempts, 2);
+        assert_eq!(retry.initial_delay, Duration::from_millis(10));
+        assert_eq!(retry.max_delay, Duration::from_millis(20));
+        assert_eq!(retry.deadline, Duration::from_secs(5));
+        assert_eq!(retry.lookup_window, Duration::ZERO);
+    }
+
+    #[test]
+    fn retry_problems_reported_together() {
+        let text = MINIMAL.replace(
+            '{',
+            r#"{"retry": {"max_attempts": 0, "initial_delay_ms": 100, "max_delay_ms": 50,
+                "deadline_seconds": 0},"#,
+        );
+        let error = Config::from_json(&text).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_CONFIGURATION);
+        let paths: Vec<&str> = error.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "retry.max_attempts",
+                "retry.max_delay_ms",
+                "retry.deadline_seconds"
+            ]
+        );
+
+        let unknown = MINIMAL.replace('{', r#"{"retry": {"attempts": 3},"#);
+        let error = Config::from_json(&unknown).unwrap_err();
+        assert!(error.problems[0].message_en.contains("attempts"));
+    }
+
+    #[test]
+    fn oversized_configuration_rejected() {
+        let text = format!(
+            r#"{{"client_id": "{}"}}"#,
+            "a".repeat(MAX_CONFIG_JSON_BYTES)
+        );
+        let error = Config::from_json(&text).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INPUT_TOO_LARGE);
     }
 
     #[test]

@@ -57,6 +57,16 @@ impl Report {
         outcome: Outcome,
         detail: Value,
     ) {
+        let elapsed = started.elapsed().as_millis();
+        match outcome {
+            Outcome::Failed => {
+                log::warn!("connection test step {name} failed after {elapsed} ms: {detail}")
+            }
+            _ => log::info!(
+                "connection test step {name}: {} in {elapsed} ms",
+                outcome.as_str()
+            ),
+        }
         let mut step = json!({
             "name": name,
             "outcome": outcome.as_str(),
@@ -137,7 +147,7 @@ pub fn test_connection(session: &Session) -> Result<Value, Error> {
 
     let started = Instant::now();
     let proves = "PISTE accepts the client id and secret and issued an OAuth2 token";
-    if let Err(error) = session.portal.token() {
+    if let Err(error) = session.portal.token_once() {
         return Err(report.fail("token", proves, started, error));
     }
     report.record("token", proves, started, Outcome::Ok, json!({}));
@@ -146,7 +156,7 @@ pub fn test_connection(session: &Session) -> Result<Value, Error> {
     let proves = "Chorus Pro accepts the technical account (Transverses API)";
     let technical = session
         .portal
-        .post(VAT_RATES_PATH, &json!({"codeLangue": "FR"}))
+        .post_once(VAT_RATES_PATH, &json!({"codeLangue": "FR"}))
         .and_then(|envelope| envelope.into_success(VAT_RATES_PATH));
     if let Err(error) = technical {
         return Err(report.fail("technical_account", proves, started, error));
@@ -155,7 +165,7 @@ pub fn test_connection(session: &Session) -> Result<Value, Error> {
 
     let started = Instant::now();
     let proves = "the Factures API answers for this application";
-    let search = session.portal.post(
+    let search = session.portal.post_once(
         SEARCH_PATH,
         &json!({"rechercheFactureParFournisseur": {"pageResultatDemandee": 1, "nbResultatsParPage": 1}}),
     );
@@ -196,7 +206,7 @@ fn attached_structures(session: &Session, report: &mut Report) -> Vec<Value> {
     let proves = "the technical account is attached to at least one supplier structure";
     let body =
         json!({"parametresRecherche": {"pageResultatDemandee": 1, "nbResultatsParPage": 100}});
-    let envelope = match session.portal.post(ATTACHMENTS_PATH, &body) {
+    let envelope = match session.portal.post_once(ATTACHMENTS_PATH, &body) {
         Ok(envelope) if envelope.code_retour == 0 => envelope,
         Ok(envelope) => {
             let detail = json!({"codeRetour": envelope.code_retour, "libelle": envelope.libelle});
@@ -266,7 +276,7 @@ fn password_expiry(session: &Session, structures: &[Value], report: &mut Report)
     };
     let reply = session
         .portal
-        .post(
+        .post_once(
             STRUCTURE_PATH,
             &json!({"idStructureCPP": structure_id, "codeLangue": "FR"}),
         )

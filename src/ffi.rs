@@ -48,6 +48,14 @@ impl chorus_client {
         })
     }
 
+    /// Returns the session when `chorus_configure` succeeded on this handle.
+    fn configured_session(&self) -> Option<Arc<Session>> {
+        self.session
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
     fn language(&self) -> Language {
         let guard = self
             .session
@@ -143,7 +151,7 @@ pub unsafe extern "C" fn chorus_test_connection(
 }
 
 /// Validates an invoice or credit note (JSON, format in `docs/invoice-json.md`), writes it
-/// as UBL 2.1 and deposits it on Chorus Pro.
+/// in its `syntax` (UBL 2.1 by default, or CII D16B) and deposits it on Chorus Pro.
 ///
 /// On success `*out_json` gives `flux_number`, `syntax`, `file_name`, `sha256` and `size`
 /// of the bytes sent. An invoice that fails local validation is not sent
@@ -171,12 +179,17 @@ pub unsafe extern "C" fn chorus_submit(
     })
 }
 
-/// Reads what happened to a deposit: `query_json` is `{"flux_number": "..."}`.
+/// Reads what happened to a deposit or an invoice. `query_json` is one of
+/// `{"flux_number": "..."}`, `{"portal_invoice_id": n}` or
+/// `{"invoice_number": "...", "supplier_siret": "..."}` (`supplier_siret` optional).
 ///
-/// Returns `CHORUS_OK` whenever the portal answered, including for a rejected flux:
-/// `*out_json` gives `state`, `final`, `retry_after_seconds`, per-invoice and technical
-/// errors (each with a result `code`), and once integrated the invoices with their status
-/// and history. A flux the portal does not list yet has state `NOT_YET_VISIBLE`.
+/// For a flux, returns `CHORUS_OK` whenever the portal replied, including for a rejected
+/// flux: `*out_json` gives `state`, `final`, `retry_after_seconds`, per-invoice and
+/// technical errors (each with a result `code`), and `invoices`: every invoice of the flux,
+/// integrated or rejected, each with its own `status`, `state`, `final`,
+/// `retry_after_seconds`, `reason` and `history`. A flux the portal does not list yet has
+/// state `NOT_YET_VISIBLE`. An invoice number that matches no integrated invoice gives
+/// `CHORUS_ERR_NOT_FOUND`.
 ///
 /// # Safety
 /// `client` comes from `chorus_client_new`; `query_json` is NULL or NUL-terminated;
@@ -195,6 +208,192 @@ pub unsafe extern "C" fn chorus_get_status(
         let language = session.config.language;
         let text = input_text(query_json, "query_json").map_err(|(error, _)| (error, language))?;
         session.get_status(text).map_err(|error| (error, language))
+    })
+}
+
+/// Builds the XML file of an invoice or credit note (JSON, format in
+/// `docs/invoice-json.md`) and returns it without sending anything.
+///
+/// `options_json` is NULL or `{"syntax": "ubl" | "cii", "commented": true | false}`. The
+/// option's `syntax` overrides the invoice's own `syntax` key, and both default to `"ubl"`.
+/// `commented` (default false) precedes each element with comments naming its EN 16931
+/// business terms (BT number, French and English name). A deposit never carries them.
+///
+/// On success `*out_json` gives `xml` (the whole file as a string), `syntax` (the
+/// `syntaxeFlux` code, such as `IN_DP_E1_CII_16B`), `sha256` and `size` of the file's
+/// UTF-8 bytes, `commented`, `invoice_number` and `credit_note`. An invalid invoice gives
+/// `CHORUS_ERR_INVALID_INVOICE` with every problem; invalid options give
+/// `CHORUS_ERR_INVALID_JSON`.
+///
+/// Works on a handle that `chorus_configure` never set up: then no default bank account
+/// applies and messages are in French. The call only reads the handle, so threads may
+/// share it.
+///
+/// # Safety
+/// `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;
+/// `options_json` is NULL or NUL-terminated; `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn chorus_build_xml(
+    client: *mut chorus_client,
+    invoice_json: *const c_char,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> u32 {
+    guard(out_json, || {
+        let client = handle(client)?;
+        let session = client.configured_session();
+        let language = client.language();
+        let invoice =
+            input_text(invoice_json, "invoice_json").map_err(|(error, _)| (error, language))?;
+        let options = if options_json.is_null() {
+            None
+        } else {
+            Some(input_text(options_json, "options_json").map_err(|(error, _)| (error, language))?)
+        };
+        let default_bank = session
+            .as_ref()
+            .and_then(|session| session.config.bank_account.as_ref());
+        crate::invoice::requests::build_xml(invoice, options, default_bank)
+            .map_err(|error| (error, language))
+    })
+}
+
+/// Validates an invoice or credit note (JSON, format in `docs/invoice-json.md`) in its own
+/// syntax and sends nothing.
+///
+/// Returns `CHORUS_OK` with `{"valid": true, "problems": []}`, or
+/// `CHORUS_ERR_INVALID_INVOICE` with an error object whose `problems` lists every problem,
+/// each with its JSON `path`. These are the checks `chorus_submit` makes before sending.
+///
+/// Works on a handle that `chorus_configure` never set up: then no default bank account
+/// applies, so an invoice paid by credit transfer needs its own or its seller's account,
+/// and messages are in French. The call only reads the handle, so threads may share it.
+///
+/// # Safety
+/// `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;
+/// `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn chorus_validate(
+    client: *mut chorus_client,
+    invoice_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> u32 {
+    guard(out_json, || {
+        let client = handle(client)?;
+        let session = client.configured_session();
+        let language = client.language();
+        let invoice =
+            input_text(invoice_json, "invoice_json").map_err(|(error, _)| (error, language))?;
+        let default_bank = session
+            .as_ref()
+            .and_then(|session| session.config.bank_account.as_ref());
+        crate::invoice::requests::validate(invoice, default_bank).map_err(|error| (error, language))
+    })
+}
+
+/// Looks a buyer up in the Chorus Pro directory: `query_json` is `{"siret": "..."}` or
+/// `{"identifier": "...", "identifier_type": "SIRET"}`, with optional `supplier_siret`
+/// (whose structure type decides whether `FACTURES_PUBLIQUES` is offered) and `refresh`
+/// (`true` skips the cache).
+///
+/// On success `*out_json` gives `structure_id`, `name`, `requirement` (`none`,
+/// `service_code`, `engagement`, `service_code_and_engagement` or
+/// `service_code_or_engagement`), the three flags, `services` (active ones, each with its
+/// own `engagement_required`), `inactive_services`, `cached` and `expires_in_seconds`.
+/// Results are cached per environment, gateway and identifier for one hour. An unknown
+/// buyer gives `CHORUS_ERR_NOT_FOUND`.
+///
+/// # Safety
+/// `client` comes from `chorus_client_new`; `query_json` is NULL or NUL-terminated;
+/// `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn chorus_lookup_buyer(
+    client: *mut chorus_client,
+    query_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> u32 {
+    guard(out_json, || {
+        let client = handle(client)?;
+        let session = client
+            .session()
+            .map_err(|error| (error, client.language()))?;
+        let language = session.config.language;
+        let text = input_text(query_json, "query_json").map_err(|(error, _)| (error, language))?;
+        crate::directory::lookup_buyer(&session, text).map_err(|error| (error, language))
+    })
+}
+
+/// Lists the structures the technical account may invoice for, each with
+/// `structure_id`, `identifier`, `name` and the `bank_accounts` the portal holds for it
+/// (`bank_account_id`, `name`).
+///
+/// # Safety
+/// `client` comes from `chorus_client_new`; `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn chorus_list_supplier_structures(
+    client: *mut chorus_client,
+    out_json: *mut *mut c_char,
+) -> u32 {
+    guard(out_json, || {
+        let client = handle(client)?;
+        let session = client
+            .session()
+            .map_err(|error| (error, client.language()))?;
+        let language = session.config.language;
+        crate::directory::list_supplier_structures(&session).map_err(|error| (error, language))
+    })
+}
+
+/// Responds to a suspended invoice (status `SUSPENDUE`): `request_json` is
+/// `{"portal_invoice_id": n, "comment": "..."}`. On success `*out_json` gives
+/// `portal_invoice_id`, `invoice_number` and `processed_at`. An invoice in another status
+/// gives `CHORUS_ERR_REJECTED` with the portal's `libelle`.
+///
+/// # Safety
+/// `client` comes from `chorus_client_new`; `request_json` is NULL or NUL-terminated;
+/// `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn chorus_complete_invoice(
+    client: *mut chorus_client,
+    request_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> u32 {
+    guard(out_json, || {
+        let client = handle(client)?;
+        let session = client
+            .session()
+            .map_err(|error| (error, client.language()))?;
+        let language = session.config.language;
+        let text =
+            input_text(request_json, "request_json").map_err(|(error, _)| (error, language))?;
+        crate::actions::complete_invoice(&session, text).map_err(|error| (error, language))
+    })
+}
+
+/// Routes again an invoice sent back for recycling (status `A_RECYCLER`): `request_json`
+/// is `{"portal_invoice_id": n, "buyer_siret"?, "service_code"?, "engagement_number"?,
+/// "comment"?}`. The new routing is first checked against the buyer directory; a breach
+/// gives `CHORUS_ERR_INVALID_QUERY` with `problems` and sends nothing. On success
+/// `*out_json` gives `portal_invoice_id`, `invoice_number`, `status` and `state`.
+///
+/// # Safety
+/// `client` comes from `chorus_client_new`; `request_json` is NULL or NUL-terminated;
+/// `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn chorus_recycle_invoice(
+    client: *mut chorus_client,
+    request_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> u32 {
+    guard(out_json, || {
+        let client = handle(client)?;
+        let session = client
+            .session()
+            .map_err(|error| (error, client.language()))?;
+        let language = session.config.language;
+        let text =
+            input_text(request_json, "request_json").map_err(|(error, _)| (error, language))?;
+        crate::actions::recycle_invoice(&session, text).map_err(|error| (error, language))
     })
 }
 
@@ -237,6 +436,71 @@ pub extern "C" fn chorus_result_name(code: u32) -> *const c_char {
         .unwrap_or(c"UNKNOWN".as_ptr())
 }
 
+/// Log level that turns logging off in `chorus_set_log_callback`.
+pub const CHORUS_LOG_OFF: u32 = 0;
+/// Log level of failures returned to the caller.
+pub const CHORUS_LOG_ERROR: u32 = 1;
+/// Log level of retries, refusals and connection-test failures.
+pub const CHORUS_LOG_WARN: u32 = 2;
+/// Log level of token requests, deposits and connection-test steps.
+pub const CHORUS_LOG_INFO: u32 = 3;
+/// Log level of every HTTP request with its status and duration.
+pub const CHORUS_LOG_DEBUG: u32 = 4;
+/// Most detailed log level.
+pub const CHORUS_LOG_TRACE: u32 = 5;
+
+/// Function receiving the library's log records; see `chorus_set_log_callback`.
+///
+/// `level` is a `CHORUS_LOG_*` value; `target` names the library module, such as
+/// `chorus_pro::portal`; both strings are UTF-8 and valid only during the call.
+#[allow(non_camel_case_types)]
+pub type chorus_log_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut std::ffi::c_void,
+        level: u32,
+        target: *const c_char,
+        message: *const c_char,
+    ),
+>;
+
+/// Sets the function that receives the library's log records at `max_level` and above
+/// in severity (`CHORUS_LOG_ERROR` … `CHORUS_LOG_TRACE`); NULL or `CHORUS_LOG_OFF` stops
+/// logging.
+///
+/// The callback runs on the thread that made the library call being logged, so calls can
+/// overlap when several threads use the library: it must be thread-safe. It must not
+/// block for long, and must return normally (no exception or longjmp across it). Its
+/// `target` and `message` strings are valid only during the call. `userdata` is passed
+/// back unchanged and must stay valid until the callback is replaced or cleared. Records
+/// never contain a secret.
+///
+/// Returns `CHORUS_OK`, or `CHORUS_ERR_INTERNAL` when another logger already owns the
+/// process's Rust `log` facade (only possible when linking the Rust crate directly).
+///
+/// # Safety
+/// `callback` is NULL or a function with the `chorus_log_callback` signature.
+#[no_mangle]
+pub unsafe extern "C" fn chorus_set_log_callback(
+    callback: chorus_log_callback,
+    userdata: *mut std::ffi::c_void,
+    max_level: u32,
+) -> u32 {
+    let level = crate::logging::level_filter(max_level);
+    let callback = if level == log::LevelFilter::Off {
+        None
+    } else {
+        callback
+    };
+    let installed = catch_unwind(AssertUnwindSafe(|| {
+        crate::logging::set_callback(callback, userdata, level)
+    }));
+    match installed {
+        Ok(true) => Code::CHORUS_OK as u32,
+        Ok(false) => Code::CHORUS_ERR_INTERNAL as u32,
+        Err(_) => Code::CHORUS_ERR_PANIC as u32,
+    }
+}
+
 /// A failure and the language its message is written in.
 type Failure = (Error, Language);
 
@@ -272,12 +536,38 @@ unsafe fn guard(out_json: *mut *mut c_char, call: impl FnOnce() -> Result<Value,
     });
     let (code, value) = match outcome {
         Ok(value) => (Code::CHORUS_OK, value),
-        Err((error, language)) => (error.code, error.to_json(language)),
+        Err((error, language)) => {
+            let mut object = error.to_json(language);
+            shorten_long_texts(&mut object);
+            (error.code, object)
+        }
     };
     if !out_json.is_null() {
         *out_json = to_c_string(&value);
     }
     code as u32
+}
+
+/// The longest text kept in an error object, in bytes. A parser message may quote the
+/// whole input, which can be hundreds of megabytes.
+const MAX_ERROR_TEXT_BYTES: usize = 4096;
+
+/// Cuts every string of an error object to `MAX_ERROR_TEXT_BYTES`, on a character
+/// boundary, marking the cut with an ellipsis.
+fn shorten_long_texts(value: &mut Value) {
+    match value {
+        Value::String(text) if text.len() > MAX_ERROR_TEXT_BYTES => {
+            let mut end = MAX_ERROR_TEXT_BYTES;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+            text.push('…');
+        }
+        Value::Array(items) => items.iter_mut().for_each(shorten_long_texts),
+        Value::Object(fields) => fields.values_mut().for_each(shorten_long_texts),
+        _ => {}
+    }
 }
 
 fn to_c_string(value: &Value) -> *mut c_char {

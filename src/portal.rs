@@ -3,15 +3,19 @@
 
 use std::io::Read;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use base64::Engine;
 use reqwest::blocking::{Client, Response};
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE,
+};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::config::Config;
 use crate::error::{chorus_result as Code, Error};
+use crate::retry::{self, Failure};
 use crate::token::TokenSlot;
 
 /// Media type of every Chorus Pro request and the preferred reply type.
@@ -66,22 +70,27 @@ pub struct Portal {
     cpro_account: Zeroizing<String>,
     /// The technical password's expiry date (`YYYY-MM-DD`) once a connection test read it.
     password_expiry: Mutex<Option<String>>,
+    /// Deposits whose outcome is still unknown, searched for before being sent again.
+    pub unresolved: crate::deposit::Unresolved,
 }
 
 impl Portal {
     pub fn new(config: Arc<Config>) -> Result<Portal, Error> {
-        let http = Client::builder()
+        let mut builder = Client::builder()
             .connect_timeout(config.timeout)
             .timeout(config.timeout)
-            .user_agent(concat!("chorus-pro/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| {
-                Error::new(
-                    Code::CHORUS_ERR_INTERNAL,
-                    format!("Impossible de créer le client HTTP : {error}"),
-                    format!("Could not create the HTTP client: {error}"),
-                )
-            })?;
+            .user_agent(concat!("chorus-pro/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &config.ca_file {
+            // The system trust store stays in use; these authorities are added to it.
+            builder = builder.tls_certs_merge(read_ca_file(path)?);
+        }
+        let http = builder.build().map_err(|error| {
+            Error::new(
+                Code::CHORUS_ERR_INTERNAL,
+                format!("Impossible de créer le client HTTP : {error}"),
+                format!("Could not create the HTTP client: {error}"),
+            )
+        })?;
         let credentials = Zeroizing::new(format!(
             "{}:{}",
             config.technical_login,
@@ -96,12 +105,8 @@ impl Portal {
             http,
             cpro_account,
             password_expiry: Mutex::new(None),
+            unresolved: Default::default(),
         })
-    }
-
-    /// Returns a bearer token from the shared cache, requesting one when needed.
-    pub fn token(&self) -> Result<Arc<crate::token::AccessToken>, Error> {
-        self.tokens.get(&self.http, &self.config)
     }
 
     /// Records the technical password's expiry date, so that a later 401 can say since
@@ -127,47 +132,164 @@ impl Portal {
         &self.tokens
     }
 
-    /// Sends `body` to `path` (such as `/cpro/factures/v1/deposer/flux`) and returns the
-    /// envelope of a 200 reply.
+    /// Sends `body` to `path` (such as `/cpro/transverses/v1/consulterCRDetaille`) and
+    /// returns the envelope of a 200 reply, retrying transient failures as the `retry`
+    /// settings allow.
     ///
-    /// When the gateway rejects the bearer token, the token is renewed and the request sent
-    /// once more; a 401 that points at the technical account is returned at once.
+    /// Only for calls that are safe to repeat: never for `deposer/flux`.
     pub fn post(&self, path: &str, body: &Value) -> Result<Envelope, Error> {
-        let payload = serde_json::to_vec(body).map_err(|error| {
-            Error::new(
-                Code::CHORUS_ERR_INTERNAL,
-                format!("Sérialisation JSON impossible : {error}"),
-                format!("JSON serialization failed: {error}"),
-            )
-        })?;
-        let mut renewed = false;
+        let payload = serialize(body)?;
+        retry::run(&self.config.retry, |schedule| {
+            let timeout = self
+                .config
+                .timeout
+                .min(schedule.remaining_or(MIN_ATTEMPT_TIMEOUT));
+            self.send(path, &payload, timeout)
+        })
+    }
+
+    /// Sends `body` to `path` once, with no retry, for a connection test.
+    pub fn post_once(&self, path: &str, body: &Value) -> Result<Envelope, Error> {
+        self.attempt(path, body).map_err(|failure| failure.error)
+    }
+
+    /// Sends `body` to `path` once and tells, on failure, whether the request may have
+    /// reached the portal.
+    pub fn attempt(&self, path: &str, body: &Value) -> Result<Envelope, Failure> {
+        let payload = serialize(body)?;
+        self.send(path, &payload, self.config.timeout)
+    }
+
+    /// Returns a bearer token, requesting one when needed and retrying transient failures.
+    pub fn token(&self) -> Result<Arc<crate::token::AccessToken>, Error> {
+        retry::run(&self.config.retry, |_| {
+            self.tokens
+                .get(&self.http, &self.config)
+                .map_err(Failure::unsent)
+        })
+    }
+
+    /// Returns a bearer token with at most one token request, for a connection test.
+    pub fn token_once(&self) -> Result<Arc<crate::token::AccessToken>, Error> {
+        self.tokens.get(&self.http, &self.config)
+    }
+
+    /// One attempt of a call. When the gateway rejects the bearer token, the token is
+    /// renewed and the request sent once more. A 401 that points at the technical account
+    /// is returned at once.
+    ///
+    /// A renewed token that is rejected too usually means that `token_url` and `base_url`
+    /// belong to different environments. It is renewed again, at most
+    /// `MAX_TOKEN_RENEWALS` times, only when it has expired in flight or another thread
+    /// has already replaced it, which shows that the gateway revoked it.
+    fn send(&self, path: &str, payload: &[u8], timeout: Duration) -> Result<Envelope, Failure> {
+        let mut renewals = 0;
         loop {
-            let token = self.token()?;
+            let token = self.tokens.get(&self.http, &self.config)?;
             let response = self
                 .http
                 .post(format!("{}{}", self.config.base_url, path))
-                .header(AUTHORIZATION, token.header_value().as_str())
-                .header("cpro-account", self.cpro_account.as_str())
+                .header(AUTHORIZATION, sensitive_header(&token.header_value())?)
+                .header("cpro-account", sensitive_header(&self.cpro_account)?)
                 .header(CONTENT_TYPE, JSON_UTF8)
                 .header(ACCEPT, JSON_UTF8)
-                .body(payload.clone())
+                .timeout(timeout)
+                .body(payload.to_vec())
                 .send()
-                .map_err(|error| transport_error(&error, path))?;
+                .map_err(|error| Failure {
+                    error: transport_error(&error, path),
+                    retry_after: None,
+                    // A failure while connecting proves that nothing was sent.
+                    request_sent: !error.is_connect(),
+                })?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let reply = read_body(response, MAX_REPLY_BYTES, path)?;
-            if status == 401 && !renewed && points_at_bearer(&headers) {
-                self.tokens.invalidate(token.generation());
-                renewed = true;
-                continue;
+            let sent = |error: Error| Failure {
+                error,
+                retry_after: retry::retry_after(&headers),
+                request_sent: true,
+            };
+            let reply = read_body(response, MAX_REPLY_BYTES, path).map_err(sent)?;
+            if status == 401 && points_at_bearer(&headers) {
+                let replaced = self.tokens.current_generation() != Some(token.generation());
+                let explained = replaced || token.has_expired();
+                if renewals == 0 || (explained && renewals < MAX_TOKEN_RENEWALS) {
+                    self.tokens.invalidate(token.generation());
+                    renewals += 1;
+                    continue;
+                }
             }
             if status != 200 {
                 let error = http_failure(status, Some(&headers), &reply, path);
-                return Err(self.with_known_expiry(error));
+                return Err(sent(self.with_known_expiry(error)));
             }
-            return parse_envelope(&reply, &headers, path);
+            return parse_envelope(&reply, &headers, path).map_err(sent);
         }
     }
+}
+
+/// Builds a header value marked sensitive, so that the HTTP stack never shows it in
+/// `Debug` output or logs.
+fn sensitive_header(value: &str) -> Result<HeaderValue, Error> {
+    let mut header = HeaderValue::from_str(value).map_err(|_| {
+        Error::new(
+            Code::CHORUS_ERR_INVALID_CONFIGURATION,
+            "Un identifiant contient un caractère interdit dans un en-tête HTTP.",
+            "A credential contains a character that is not allowed in an HTTP header.",
+        )
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// Reads the certificate authorities of the `ca_file` setting (PEM, one or more).
+fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, Error> {
+    let invalid = |fr: String, en: String| {
+        Error::with_problems(
+            Code::CHORUS_ERR_INVALID_CONFIGURATION,
+            vec![crate::invoice::Problem {
+                path: "ca_file".to_owned(),
+                message_fr: fr,
+                message_en: en,
+            }],
+        )
+    };
+    let shown_path = path.display();
+    let pem = std::fs::read(path).map_err(|error| {
+        invalid(
+            format!("ca_file : lecture de {shown_path} impossible : {error}"),
+            format!("ca_file: cannot read {shown_path}: {error}"),
+        )
+    })?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|error| {
+        invalid(
+            format!("ca_file : {shown_path} n'est pas un fichier PEM de certificats : {error}"),
+            format!("ca_file: {shown_path} is not a PEM certificate file: {error}"),
+        )
+    })?;
+    if certificates.is_empty() {
+        return Err(invalid(
+            format!("ca_file : aucun certificat dans {shown_path}"),
+            format!("ca_file: no certificate in {shown_path}"),
+        ));
+    }
+    Ok(certificates)
+}
+
+/// Token renewals within one attempt after the gateway rejected the bearer token.
+const MAX_TOKEN_RENEWALS: u32 = 3;
+
+/// The shortest timeout given to an attempt started close to the retry deadline.
+const MIN_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
+
+fn serialize(body: &Value) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(body).map_err(|error| {
+        Error::new(
+            Code::CHORUS_ERR_INTERNAL,
+            format!("Sérialisation JSON impossible : {error}"),
+            format!("JSON serialization failed: {error}"),
+        )
+    })
 }
 
 impl Portal {
@@ -423,7 +545,9 @@ fn api_family(endpoint: &str) -> String {
     }
 }
 
-fn parse_envelope(body: &[u8], headers: &HeaderMap, endpoint: &str) -> Result<Envelope, Error> {
+/// Reads the body of a 200 reply: a JSON object with an integer `codeRetour`, else
+/// `CHORUS_ERR_UNEXPECTED_REPLY`.
+pub fn parse_envelope(body: &[u8], headers: &HeaderMap, endpoint: &str) -> Result<Envelope, Error> {
     let unexpected = |detail_fr: String, detail_en: String| {
         Error::new(
             Code::CHORUS_ERR_UNEXPECTED_REPLY,
@@ -471,7 +595,6 @@ fn parse_envelope(body: &[u8], headers: &HeaderMap, endpoint: &str) -> Result<En
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
 
     fn headers(authenticate: &str) -> HeaderMap {
         let mut map = HeaderMap::new();

@@ -1,8 +1,8 @@
-//! Flux states, invoice statuses and rejection reasons read back from the portal.
+//! Flux states and rejection reasons read back from the portal. Invoice statuses are in
+//! [`crate::lifecycle`].
 //!
-//! The portal documents no enum for flux states and 56 invoice statuses; unknown values are
-//! passed through as they are and treated as not final, so a new portal value never stops a
-//! poll loop for good.
+//! The portal documents no enum for flux states. Unknown values are passed through as they
+//! are and treated as not final, so a new portal value never stops a poll loop for good.
 
 use serde_json::{json, Value};
 
@@ -22,17 +22,6 @@ const FINAL_FLUX_STATES: &[&str] = &[
 /// The state reported while the portal does not know a fresh flux yet (`codeRetour` 20001).
 pub const NOT_YET_VISIBLE: &str = "NOT_YET_VISIBLE";
 
-/// Invoice statuses after which a supplier has nothing more to follow.
-const FINAL_INVOICE_STATUSES: &[&str] = &[
-    "MISE_EN_PAIEMENT",
-    "REJETEE",
-    "ABANDONNEE",
-    "SUPPRIMEE",
-    "COMPTABILISEE",
-    "MISE_A_DISPOSITION_COMPTABLE",
-    "REMPLACEE_PAR_A22",
-];
-
 /// Suggested seconds before asking again about a flux in this state.
 pub fn poll_delay_seconds(state: &str) -> Option<u64> {
     if is_final_flux_state(state) {
@@ -46,10 +35,6 @@ pub fn poll_delay_seconds(state: &str) -> Option<u64> {
 
 pub fn is_final_flux_state(state: &str) -> bool {
     FINAL_FLUX_STATES.contains(&state)
-}
-
-pub fn is_final_invoice_status(status: &str) -> bool {
-    FINAL_INVOICE_STATUSES.contains(&status)
 }
 
 /// Normalized outcome of a flux state: `pending`, `integrated`, `partially_integrated`,
@@ -185,6 +170,7 @@ pub fn invoice_errors(report: &Value) -> Vec<Value> {
                 "buyer_identifier": text_field(entry, "identifiantDestinataire"),
                 "message": message,
                 "reason": reason,
+                "field": crate::invoice::field_for_portal_message(message),
                 "code": code as u32,
                 "name": code.name(),
             })
@@ -204,26 +190,6 @@ pub fn technical_errors(report: &Value) -> Vec<Value> {
             })
         })
         .collect()
-}
-
-/// Converts a `consulter/historique` reply into the current status and its history.
-pub fn invoice_history(reply: &Value) -> (Value, Vec<Value>) {
-    let current = text_field(reply, "statutCourantCode");
-    let statuses = reply
-        .get("historiquesDesStatuts")
-        .map(|history| array_field(history, "histoStatut"))
-        .unwrap_or_default();
-    let history = statuses
-        .iter()
-        .map(|entry| {
-            json!({
-                "status": text_field(entry, "histoStatutCode"),
-                "date": text_field(entry, "histoStatutDatePassage"),
-                "comment": text_field(entry, "histoStatutCommentaire"),
-            })
-        })
-        .collect();
-    (current, history)
 }
 
 pub fn list_field<'a>(object: &'a Value, key: &str) -> &'a [Value] {
@@ -283,22 +249,5 @@ mod tests {
         for (message, reason, code) in cases {
             assert_eq!(classify_rejection(message), (reason, code), "{message}");
         }
-    }
-
-    #[test]
-    fn history_conversion() {
-        let reply = json!({
-            "statutCourantCode": "MISE_A_DISPOSITION",
-            "historiquesDesStatuts": {"histoStatut": [
-                {"histoStatutCode": "DEPOSEE", "histoStatutDatePassage": "2026-12-04 10:00"},
-                {"histoStatutCode": "MISE_A_DISPOSITION", "histoStatutDatePassage": "2026-12-04 10:01",
-                 "histoStatutCommentaire": "ok"}
-            ]}
-        });
-        let (current, history) = invoice_history(&reply);
-        assert_eq!(current, "MISE_A_DISPOSITION");
-        assert_eq!(history.len(), 2);
-        assert_eq!(history[1]["comment"], "ok");
-        assert_eq!(history[0]["comment"], Value::Null);
     }
 }

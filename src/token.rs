@@ -29,6 +29,8 @@ const MAX_TOKEN_REPLY_BYTES: usize = 64 * 1024;
 pub struct AccessToken {
     value: Zeroizing<String>,
     renew_at: Instant,
+    /// When `expires_in` runs out, counted from the moment the token was requested.
+    expires_at: Instant,
     /// Distinguishes tokens of one slot, so that a 401 only discards the token it hit.
     generation: u64,
 }
@@ -41,6 +43,12 @@ impl AccessToken {
 
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Tells whether the token's `expires_in` has run out, as happens to a token sent on a
+    /// request that took longer than the renewal margin.
+    pub fn has_expired(&self) -> bool {
+        Instant::now() >= self.expires_at
     }
 }
 
@@ -112,6 +120,15 @@ impl TokenSlot {
         Ok(token)
     }
 
+    /// Returns the generation of the cached token, or `None` when none is cached.
+    pub fn current_generation(&self) -> Option<u64> {
+        let current = self
+            .current
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        current.as_ref().map(|token| token.generation)
+    }
+
     /// Drops the cached token if it is still the one of `generation`.
     ///
     /// Called after the gateway refused a bearer token; a newer token fetched meanwhile by
@@ -141,6 +158,8 @@ impl TokenSlot {
     ) -> Result<AccessToken, Error> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let endpoint = crate::portal::url_path(&config.token_url);
+        // NOTE: the request body that reqwest builds from this form is not zeroized when
+        // freed; only the copies this crate keeps (`Secret`, `AccessToken`) are.
         let form = [
             ("grant_type", "client_credentials"),
             ("client_id", config.client_id.as_str()),
@@ -203,13 +222,14 @@ impl TokenSlot {
         Ok(AccessToken {
             value: Zeroizing::new(reply.access_token),
             renew_at: started + lifetime - margin,
+            expires_at: started + lifetime,
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
         })
     }
 }
 
 /// Classifies a non-200 reply of the token endpoint.
-fn token_failure(status: u16, body: &[u8], endpoint: &str) -> Error {
+pub fn token_failure(status: u16, body: &[u8], endpoint: &str) -> Error {
     let oauth: Option<OAuthErrorReply> = serde_json::from_slice(body).ok();
     let mut error = match (status, oauth.as_ref().map(|reply| reply.error.as_str())) {
         (400 | 401, Some("invalid_client" | "unauthorized_client")) => Error::new(

@@ -395,6 +395,52 @@ namespace ChorusPro
             return Utf8.TakeResult(code, output);
         }
 
+        /// <summary>
+        /// Looks a buyer up in the Chorus Pro directory from a query such as
+        /// {"siret": "..."}: structure id, name, service code and engagement requirements,
+        /// active services. Results are cached for one hour.
+        /// </summary>
+        public string LookupBuyer(string queryJson)
+        {
+            byte[] argument = Utf8.ToNulTerminated(queryJson, "queryJson");
+            IntPtr output;
+            uint code = NativeMethods.chorus_lookup_buyer(handle, argument, out output);
+            return Utf8.TakeResult(code, output);
+        }
+
+        /// <summary>
+        /// Lists the structures the technical account may invoice for, with their bank accounts.
+        /// </summary>
+        public string ListSupplierStructures()
+        {
+            IntPtr output;
+            uint code = NativeMethods.chorus_list_supplier_structures(handle, out output);
+            return Utf8.TakeResult(code, output);
+        }
+
+        /// <summary>
+        /// Responds to a suspended invoice: {"portal_invoice_id": n, "comment": "..."}.
+        /// </summary>
+        public string CompleteInvoice(string requestJson)
+        {
+            byte[] argument = Utf8.ToNulTerminated(requestJson, "requestJson");
+            IntPtr output;
+            uint code = NativeMethods.chorus_complete_invoice(handle, argument, out output);
+            return Utf8.TakeResult(code, output);
+        }
+
+        /// <summary>
+        /// Routes again an invoice sent back for recycling:
+        /// {"portal_invoice_id": n, "service_code": "...", ...}.
+        /// </summary>
+        public string RecycleInvoice(string requestJson)
+        {
+            byte[] argument = Utf8.ToNulTerminated(requestJson, "requestJson");
+            IntPtr output;
+            uint code = NativeMethods.chorus_recycle_invoice(handle, argument, out output);
+            return Utf8.TakeResult(code, output);
+        }
+
         /// <summary>Releases the native handle; see <see cref="ChorusClientHandle"/>.</summary>
         public void Dispose()
         {
@@ -834,6 +880,22 @@ namespace ChorusPro
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern uint chorus_get_status(
             ChorusClientHandle client, byte[] queryJson, out IntPtr outJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern uint chorus_lookup_buyer(
+            ChorusClientHandle client, byte[] queryJson, out IntPtr outJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern uint chorus_list_supplier_structures(
+            ChorusClientHandle client, out IntPtr outJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern uint chorus_complete_invoice(
+            ChorusClientHandle client, byte[] requestJson, out IntPtr outJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern uint chorus_recycle_invoice(
+            ChorusClientHandle client, byte[] requestJson, out IntPtr outJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void chorus_string_free(IntPtr text);

@@ -206,6 +206,16 @@ type
     // Reads the state of a deposit from a query such as '{"flux_number": "..."}'.
     // Succeeds whenever the portal replied, also for a rejected flux.
     function GetStatus(const QueryJson: string): string;
+    // Looks a buyer up in the Chorus Pro directory from a query such as
+    // '{"siret": "..."}'. Results are cached for one hour.
+    function LookupBuyer(const QueryJson: string): string;
+    // Lists the structures the technical account may invoice for, with their bank accounts.
+    function ListSupplierStructures: string;
+    // Responds to a suspended invoice: '{"portal_invoice_id": n, "comment": "..."}'.
+    function CompleteInvoice(const RequestJson: string): string;
+    // Routes again an invoice sent back for recycling:
+    // '{"portal_invoice_id": n, "service_code": "..."}'.
+    function RecycleInvoice(const RequestJson: string): string;
     { The native chorus_client pointer, owned by this object. }
     property Handle: Pointer read FHandle;
   end;
@@ -252,6 +262,14 @@ function chorus_submit(Client: Pointer; InvoiceJson: PAnsiChar; out OutJson: PAn
   cdecl; external ChorusLibraryName;
 function chorus_get_status(Client: Pointer; QueryJson: PAnsiChar; out OutJson: PAnsiChar): Cardinal;
   cdecl; external ChorusLibraryName;
+function chorus_lookup_buyer(Client: Pointer; QueryJson: PAnsiChar; out OutJson: PAnsiChar): Cardinal;
+  cdecl; external ChorusLibraryName;
+function chorus_list_supplier_structures(Client: Pointer; out OutJson: PAnsiChar): Cardinal;
+  cdecl; external ChorusLibraryName;
+function chorus_complete_invoice(Client: Pointer; RequestJson: PAnsiChar;
+  out OutJson: PAnsiChar): Cardinal; cdecl; external ChorusLibraryName;
+function chorus_recycle_invoice(Client: Pointer; RequestJson: PAnsiChar;
+  out OutJson: PAnsiChar): Cardinal; cdecl; external ChorusLibraryName;
 procedure chorus_string_free(Text: PAnsiChar); cdecl; external ChorusLibraryName;
 function chorus_version: PAnsiChar; cdecl; external ChorusLibraryName;
 function chorus_result_name(Code: Cardinal): PAnsiChar; cdecl; external ChorusLibraryName;
@@ -846,6 +864,72 @@ begin
   Saved := MaskChorusFloatExceptions;
   try
     Code := chorus_get_status(FHandle, PAnsiChar(Argument), Output);
+  finally
+    RestoreChorusFloatExceptions(Saved);
+  end;
+  Result := TakeResult(Code, Output);
+end;
+
+function TChorusClient.LookupBuyer(const QueryJson: string): string;
+var
+  Argument: UTF8String;
+  Output: PAnsiChar;
+  Code: Cardinal;
+  Saved: TChorusExceptionMask;
+begin
+  Argument := ToNativeArgument(QueryJson, 'QueryJson');
+  Saved := MaskChorusFloatExceptions;
+  try
+    Code := chorus_lookup_buyer(FHandle, PAnsiChar(Argument), Output);
+  finally
+    RestoreChorusFloatExceptions(Saved);
+  end;
+  Result := TakeResult(Code, Output);
+end;
+
+function TChorusClient.ListSupplierStructures: string;
+var
+  Output: PAnsiChar;
+  Code: Cardinal;
+  Saved: TChorusExceptionMask;
+begin
+  Saved := MaskChorusFloatExceptions;
+  try
+    Code := chorus_list_supplier_structures(FHandle, Output);
+  finally
+    RestoreChorusFloatExceptions(Saved);
+  end;
+  Result := TakeResult(Code, Output);
+end;
+
+function TChorusClient.CompleteInvoice(const RequestJson: string): string;
+var
+  Argument: UTF8String;
+  Output: PAnsiChar;
+  Code: Cardinal;
+  Saved: TChorusExceptionMask;
+begin
+  Argument := ToNativeArgument(RequestJson, 'RequestJson');
+  Saved := MaskChorusFloatExceptions;
+  try
+    Code := chorus_complete_invoice(FHandle, PAnsiChar(Argument), Output);
+  finally
+    RestoreChorusFloatExceptions(Saved);
+  end;
+  Result := TakeResult(Code, Output);
+end;
+
+function TChorusClient.RecycleInvoice(const RequestJson: string): string;
+var
+  Argument: UTF8String;
+  Output: PAnsiChar;
+  Code: Cardinal;
+  Saved: TChorusExceptionMask;
+begin
+  Argument := ToNativeArgument(RequestJson, 'RequestJson');
+  Saved := MaskChorusFloatExceptions;
+  try
+    Code := chorus_recycle_invoice(FHandle, PAnsiChar(Argument), Output);
   finally
     RestoreChorusFloatExceptions(Saved);
   end;

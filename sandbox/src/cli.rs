@@ -27,6 +27,12 @@ OPTIONS:
                               0 makes them immediate.
     --token-lifetime SECONDS  Lifetime of issued access tokens, returned as
                               expires_in (default 3600, minimum 1).
+    --tls-cert FILE           Serve HTTPS with this PEM certificate chain (server
+                              certificate first). Needs --tls-key.
+    --tls-key FILE            PEM private key (PKCS#8, PKCS#1 or SEC1) of --tls-cert.
+    --tls-self-signed FILE    Serve HTTPS with a certificate generated at start-up for
+                              localhost, 127.0.0.1 and ::1, signed by a new certificate
+                              authority whose certificate (PEM) is written to FILE.
     --quiet                   Do not log requests, start-up and shutdown to stderr.
                               Warnings and errors are still logged.
     -h, --help                Print this help and exit.
@@ -48,6 +54,21 @@ pub struct Config {
     pub speed: f64,
     pub token_lifetime_seconds: u64,
     pub quiet: bool,
+    /// Source of the HTTPS certificate; `None` serves plain HTTP.
+    pub tls: Option<TlsSource>,
+}
+
+/// The certificate of an HTTPS sandbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TlsSource {
+    Files {
+        cert: PathBuf,
+        key: PathBuf,
+    },
+    /// Generated at start-up; the certificate authority's PEM is written to `ca_cert_out`.
+    SelfSigned {
+        ca_cert_out: PathBuf,
+    },
 }
 
 pub enum Command {
@@ -67,7 +88,11 @@ where
         speed: 1.0,
         token_lifetime_seconds: DEFAULT_TOKEN_LIFETIME_SECONDS,
         quiet: false,
+        tls: None,
     };
+    let mut tls_cert: Option<PathBuf> = None;
+    let mut tls_key: Option<PathBuf> = None;
+    let mut tls_self_signed: Option<PathBuf> = None;
     let mut allow_non_loopback = false;
     let mut arguments = arguments.into_iter();
 
@@ -131,9 +156,24 @@ where
                 };
             }
             "--quiet" => config.quiet = true,
+            "--tls-cert" => tls_cert = Some(PathBuf::from(value("--tls-cert")?)),
+            "--tls-key" => tls_key = Some(PathBuf::from(value("--tls-key")?)),
+            "--tls-self-signed" => {
+                tls_self_signed = Some(PathBuf::from(value("--tls-self-signed")?));
+            }
             other => return Err(format!("unknown option {other:?}")),
         }
     }
+
+    config.tls = match (tls_cert, tls_key, tls_self_signed) {
+        (None, None, None) => None,
+        (Some(cert), Some(key), None) => Some(TlsSource::Files { cert, key }),
+        (None, None, Some(ca_cert_out)) => Some(TlsSource::SelfSigned { ca_cert_out }),
+        (_, _, Some(_)) => {
+            return Err("--tls-self-signed cannot be combined with --tls-cert or --tls-key".into())
+        }
+        _ => return Err("--tls-cert and --tls-key must be given together".into()),
+    };
 
     if !config.bind.is_loopback() && !allow_non_loopback {
         return Err(format!(
@@ -201,6 +241,41 @@ mod tests {
         assert!(error.is_some_and(|message| message.contains("--allow-non-loopback")));
         let config = parse_config(&["--bind", "0.0.0.0", "--allow-non-loopback"]);
         assert_eq!(config.bind.to_string(), "0.0.0.0");
+    }
+
+    #[test]
+    fn tls_options() {
+        assert_eq!(parse_config(&[]).tls, None);
+        let files = parse_config(&["--tls-cert", "c.pem", "--tls-key=k.pem"]);
+        assert_eq!(
+            files.tls,
+            Some(TlsSource::Files {
+                cert: PathBuf::from("c.pem"),
+                key: PathBuf::from("k.pem"),
+            })
+        );
+        let generated = parse_config(&["--tls-self-signed", "ca.pem"]);
+        assert_eq!(
+            generated.tls,
+            Some(TlsSource::SelfSigned {
+                ca_cert_out: PathBuf::from("ca.pem"),
+            })
+        );
+        for arguments in [
+            &["--tls-cert", "c.pem"][..],
+            &["--tls-key", "k.pem"],
+            &[
+                "--tls-self-signed",
+                "ca.pem",
+                "--tls-cert",
+                "c.pem",
+                "--tls-key",
+                "k.pem",
+            ],
+            &["--tls-self-signed"],
+        ] {
+            assert!(parse_strings(arguments).is_err(), "{arguments:?}");
+        }
     }
 
     #[test]

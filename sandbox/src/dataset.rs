@@ -89,6 +89,29 @@ pub struct Structure {
     pub numero_tva: Option<String>,
     #[serde(default)]
     pub coordonnees_bancaires: Vec<BankAccount>,
+    /// Buyer behaviour for invoices addressed to no service, or to a service without a
+    /// scenario of its own.
+    #[serde(default)]
+    pub scenario: Scenario,
+}
+
+/// Buyer behaviour once an invoice is `MISE_A_DISPOSITION`. The steps and their delays
+/// are in `store.rs`.
+#[derive(Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Scenario {
+    /// Nothing more: the invoice stays `MISE_A_DISPOSITION`.
+    #[default]
+    MiseADisposition,
+    /// `SERVICE_FAIT`, `MANDATEE`, then `MISE_EN_PAIEMENT` unless the buyer does not
+    /// report payments.
+    Paiement,
+    /// `SUSPENDUE` with a reason; after `completer`, the payment steps.
+    Suspension,
+    /// `REJETEE` with a reason.
+    Rejet,
+    /// `A_RECYCLER` with a reason; after `recycler`, routed again to the new service.
+    Recyclage,
 }
 
 /// Invoicing rules of a structure, returned by `structures/v1/consulter` as `parametres`.
@@ -112,6 +135,9 @@ pub struct Service {
     /// Whether invoices sent to this service must carry an engagement number.
     #[serde(default)]
     pub numero_engagement_requis: bool,
+    /// Overrides the structure's scenario for invoices addressed to this service.
+    #[serde(default)]
+    pub scenario: Option<Scenario>,
 }
 
 #[derive(Deserialize)]
@@ -292,6 +318,13 @@ impl TechnicalAccount {
 }
 
 impl Structure {
+    /// Returns the scenario applied to an invoice addressed to `service`.
+    pub fn scenario_for(&self, service: Option<&Service>) -> Scenario {
+        service
+            .and_then(|service| service.scenario)
+            .unwrap_or(self.scenario)
+    }
+
     pub fn service_by_code(&self, code: &str) -> Option<&Service> {
         self.services
             .iter()

@@ -11,7 +11,7 @@ use crate::dataset::DataSet;
 use crate::gateway::{fields, Call, HandlerResult};
 use crate::messages::{self, Retour};
 use crate::params::{self, amount};
-use crate::store::{Invoice, NewDeposit};
+use crate::store::{ActionError, Invoice, NewDeposit, Rerouting};
 use crate::syntax;
 
 /// Largest decoded flow file accepted by `deposer/flux`.
@@ -20,6 +20,10 @@ pub const MAX_FLUX_FILE_BYTES: usize = 10 * 1024 * 1024;
 
 /// `nbResultatsParPage` of `rechercher/fournisseur` when the request gives none.
 pub const DEFAULT_RESULTS_PER_PAGE: usize = 10;
+
+/// Status entries per page of `consulter/historique` when the request gives none.
+// NOTE: the portal's default is not documented; 10 matches the invoice search.
+pub const DEFAULT_HISTORY_PER_PAGE: usize = 10;
 
 /// Deposit mode reported for invoices created from `deposer/flux`.
 // NOTE: the Swagger lists UPLOAD_API, EDI and EDI_XML_STRUCT among others; which one
@@ -231,10 +235,18 @@ pub fn consulter_historique(call: &mut Call<'_>) -> HandlerResult {
     let id = params::required_integer(call.body, "idFacture")?;
     let invoice = visible_invoice(call, id)?;
     let now = call.now;
+    let page = params::page_request(
+        call.body,
+        "paramRechercheHistoStatuts",
+        DEFAULT_HISTORY_PER_PAGE,
+        false,
+    )?;
     // NOTE: the portal's order of histoStatut entries is not documented; the sandbox
     // lists them oldest first.
-    let entries: Vec<Value> = invoice
-        .visible_history(now)
+    let visible: Vec<_> = invoice.visible_history(now).collect();
+    let (page_entries, paging) = params::paginate(visible, &page);
+    let entries: Vec<Value> = page_entries
+        .into_iter()
         .map(|entry| {
             json!({
                 "histoStatutId": entry.id,
@@ -244,7 +256,6 @@ pub fn consulter_historique(call: &mut Call<'_>) -> HandlerResult {
             })
         })
         .collect();
-    let count = entries.len();
     Ok(fields(json!({
         "idFacture": invoice.id,
         "numeroFacture": invoice.data.numero,
@@ -252,7 +263,7 @@ pub fn consulter_historique(call: &mut Call<'_>) -> HandlerResult {
         "statutCourantCode": invoice.current_status(now).code,
         "historiquesDesStatuts": {
             "histoStatut": entries,
-            "paging": single_page(count),
+            "paging": paging,
         },
         "historiquesDesEvenementsComplementaires": {
             "evenement": [],
@@ -360,4 +371,74 @@ pub fn consulter_fournisseur(call: &mut Call<'_>) -> HandlerResult {
             },
         },
     })))
+}
+
+/// `POST /cpro/factures/v1/completer`: the supplier responds to a suspension.
+pub fn completer(call: &mut Call<'_>) -> HandlerResult {
+    let id = params::required_integer(call.body, "identifiantFactureCPP")?;
+    params::optional_integer(call.body, "idUtilisateurCourant")?;
+    let comment = params::optional_string(call.body, "commentaire")?;
+    if let Some(attachments) = call.body.get("pieceJointeComplementaire") {
+        if !attachments.is_array() && !attachments.is_null() {
+            return Err(messages::invalid_parameter(
+                "pieceJointeComplementaire",
+                "un tableau est attendu",
+            ));
+        }
+    }
+    visible_invoice(call, id)?;
+    let now = call.now;
+    let invoice = call
+        .store
+        .complete_invoice(&call.app.data, id, comment, now)
+        .map_err(|error| action_error(id, error, crate::store::STATUS_SUSPENDED))?;
+    log::info!("invoice {id} completed by {}", call.account.login);
+    Ok(fields(json!({
+        "identifiantFactureCPP": invoice.id,
+        "numeroFacture": invoice.data.numero,
+        "dateTraitement": now.rfc3339_paris(),
+    })))
+}
+
+/// `POST /cpro/factures/v1/recycler`: the supplier gives a new buyer, service or
+/// engagement number to an invoice sent back for recycling.
+pub fn recycler(call: &mut Call<'_>) -> HandlerResult {
+    let body = call.body;
+    let id = params::required_integer(body, "identifiantFactureCPP")?;
+    params::optional_integer(body, "idUtilisateurCourant")?;
+    let empty = params::Body::new();
+    let destinataire = params::optional_object(body, "destinataire")?.unwrap_or(&empty);
+    let reference = params::optional_object(body, "reference")?.unwrap_or(&empty);
+    let change = Rerouting {
+        buyer_identifier: params::optional_string(destinataire, "codeDestinataire")?,
+        service_code: params::optional_string(destinataire, "codeServiceExecutant")?
+            .filter(|code| !code.trim().is_empty()),
+        engagement: params::optional_string(reference, "numeroBonCommande")?
+            .filter(|number| !number.trim().is_empty()),
+        comment: params::optional_string(body, "commentaire")?,
+    };
+    visible_invoice(call, id)?;
+    let now = call.now;
+    let account = call.account;
+    let invoice = call
+        .store
+        .recycle_invoice(&call.app.data, account, id, change, now)
+        .map_err(|error| action_error(id, error, crate::store::STATUS_TO_RECYCLE))?;
+    log::info!("invoice {id} recycled by {}", account.login);
+    Ok(fields(json!({
+        "identifiantFactureCPP": invoice.id,
+        "numeroFacture": invoice.data.numero,
+        "statutFacture": invoice.current_status(now).code,
+        "dateDepot": invoice.deposited_at.date_paris(),
+    })))
+}
+
+fn action_error(id: i64, error: ActionError, expected_status: &str) -> Retour {
+    match error {
+        ActionError::NotFound => messages::invoice_not_found(id),
+        ActionError::WrongStatus(current) => {
+            messages::invoice_wrong_status(id, &current, expected_status)
+        }
+        ActionError::Rejected(reasons) => messages::rerouting_rejected(id, &reasons),
+    }
 }

@@ -29,12 +29,13 @@ pub enum FaultMode {
     UnknownRoute,
     Slow,
     DropConnection,
+    DropAfterProcessing,
     EmptyBody200,
     InvalidJson200,
     TokenExpired,
 }
 
-const ALL_MODES: [FaultMode; 12] = [
+const ALL_MODES: [FaultMode; 13] = [
     FaultMode::Maintenance500,
     FaultMode::Maintenance503,
     FaultMode::BadGateway502,
@@ -44,6 +45,7 @@ const ALL_MODES: [FaultMode; 12] = [
     FaultMode::UnknownRoute,
     FaultMode::Slow,
     FaultMode::DropConnection,
+    FaultMode::DropAfterProcessing,
     FaultMode::EmptyBody200,
     FaultMode::InvalidJson200,
     FaultMode::TokenExpired,
@@ -68,6 +70,7 @@ impl FaultMode {
             FaultMode::UnknownRoute => "unknown_route",
             FaultMode::Slow => "slow",
             FaultMode::DropConnection => "drop_connection",
+            FaultMode::DropAfterProcessing => "drop_after_processing",
             FaultMode::EmptyBody200 => "empty_body_200",
             FaultMode::InvalidJson200 => "invalid_json_200",
             FaultMode::TokenExpired => "token_expired",
@@ -258,7 +261,8 @@ pub fn select(
 }
 
 /// Builds the reply of a fault that replaces the normal reply. Returns `None` for
-/// `slow` and `token_expired`, which the caller handles.
+/// `slow` and `token_expired`, which the caller handles, and for
+/// `drop_after_processing`, which serves the request and then drops the reply.
 pub fn fixed_outcome(mode: FaultMode) -> Option<Outcome> {
     let reply = match mode {
         FaultMode::Maintenance500 => Reply::html(500, messages::MAINTENANCE_PAGE),
@@ -277,7 +281,7 @@ pub fn fixed_outcome(mode: FaultMode) -> Option<Outcome> {
             body: messages::TRUNCATED_JSON.as_bytes().to_vec(),
         },
         FaultMode::DropConnection => return Some(Outcome::DropConnection),
-        FaultMode::Slow | FaultMode::TokenExpired => return None,
+        FaultMode::Slow | FaultMode::TokenExpired | FaultMode::DropAfterProcessing => return None,
     };
     Some(Outcome::Reply(reply))
 }

@@ -48,7 +48,7 @@ const DEPOSIT_PATH: &str = "deposer/flux";
 const HEALTH_CHECK: (&str, &str) = ("transverses", "health-check");
 
 /// Operations served with POST, by API family and path after `/cpro/<family>/v1/`.
-const OPERATIONS: [Operation; 16] = [
+const OPERATIONS: [Operation; 18] = [
     Operation {
         family: "factures",
         path: DEPOSIT_PATH,
@@ -72,6 +72,18 @@ const OPERATIONS: [Operation; 16] = [
         path: "consulter/fournisseur",
         success_libelle: messages::SUCCESS_TRA,
         handler: factures::consulter_fournisseur,
+    },
+    Operation {
+        family: "factures",
+        path: "completer",
+        success_libelle: messages::SUCCESS_TRA,
+        handler: factures::completer,
+    },
+    Operation {
+        family: "factures",
+        path: "recycler",
+        success_libelle: messages::SUCCESS_TRA,
+        handler: factures::recycler,
     },
     Operation {
         family: "transverses",

@@ -24,6 +24,7 @@ mod stats;
 mod store;
 mod structures;
 mod syntax;
+mod tls;
 mod transverses;
 mod utilisateurs;
 mod validation;

@@ -100,6 +100,31 @@ pub fn service_not_found(id_structure: i64, id_service: i64) -> Retour {
     )
 }
 
+pub fn invoice_wrong_status(id: i64, current: &str, expected: &str) -> Retour {
+    Retour::new(
+        20008,
+        format!(
+            "SBX_MSG_00.008 - La facture {id} est au statut {current} : cette action demande le statut {expected}."
+        ),
+    )
+}
+
+pub fn rerouting_rejected(id: i64, reasons: &str) -> Retour {
+    Retour::new(
+        20009,
+        format!("SBX_MSG_00.009 - Le recyclage de la facture {id} est refuse : {reasons}"),
+    )
+}
+
+// ---- Comments a buyer writes when it returns an invoice (`histoStatutCommentaire`) ----
+
+pub const SUSPENSION_REASON: &str =
+    "Facture suspendue : le bon de livraison signe est manquant. Merci de le joindre.";
+pub const REJECTION_REASON: &str =
+    "Facture rejetee : le montant ne correspond pas au bon de commande.";
+pub const RECYCLING_REASON: &str =
+    "Facture a recycler : le service destinataire est errone, adressez-la au service PAIEMENT.";
+
 // ---- HTTP 400 replies of the API gateway ----
 
 /// `codeRetour` of the HTTP 400 envelope sent for a body that is not a JSON object.
@@ -197,6 +222,14 @@ pub fn technical_wrong_root(expected: &str, found: &str) -> String {
 
 pub fn technical_missing_element(element: &str) -> String {
     format!("IRRECEVABILITE: cvc-complex-type.2.4.b : l'element obligatoire {element} est absent.")
+}
+
+pub fn technical_invalid_archive(detail: &str) -> String {
+    format!("IRRECEVABILITE: archive de factures illisible : {detail}.")
+}
+
+pub fn technical_archive_entry(entry_name: &str, message: &str) -> String {
+    format!("{entry_name} : {message}")
 }
 
 pub fn technical_unsupported_syntax(syntax: &str, supported: &str) -> String {

@@ -1,13 +1,17 @@
 //! The HTTP server: listening socket, one thread per connection, signals and clean
 //! shutdown.
 
-use std::io::BufReader;
+use std::cell::RefCell;
+use std::io::{BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
+
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
 use std::time::{Duration, Instant};
 
 use crate::app::{self, lock, App, Routed};
@@ -36,6 +40,19 @@ pub fn run(config: Config, data: DataSet) -> ExitCode {
         }
     };
     let local_address = listener.local_addr().unwrap_or(requested);
+    let tls = match config
+        .tls
+        .as_ref()
+        .map(crate::tls::server_config)
+        .transpose()
+    {
+        Ok(tls) => tls,
+        Err(message) => {
+            log::error!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let app = Arc::new(App::new(config, data));
     register_signal_handlers(&app);
 
@@ -43,7 +60,7 @@ pub fn run(config: Config, data: DataSet) -> ExitCode {
         let app = Arc::clone(&app);
         thread::Builder::new()
             .name("accept".into())
-            .spawn(move || accept_connections(&listener, &app, local_address))
+            .spawn(move || accept_connections(&listener, &app, local_address, tls))
     };
     let accepting = match accepting {
         Ok(handle) => handle,
@@ -57,7 +74,7 @@ pub fn run(config: Config, data: DataSet) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let announced = std::io::Write::write_fmt(
         &mut stdout,
-        format_args!("chorus-sandbox listening on http://{local_address}\n"),
+        format_args!("chorus-sandbox listening on {scheme}://{local_address}\n"),
     )
     .and_then(|()| std::io::Write::flush(&mut stdout));
     drop(stdout);
@@ -83,7 +100,12 @@ pub fn run(config: Config, data: DataSet) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn accept_connections(listener: &TcpListener, app: &Arc<App>, local_address: SocketAddr) {
+fn accept_connections(
+    listener: &TcpListener,
+    app: &Arc<App>,
+    local_address: SocketAddr,
+    tls: Option<Arc<ServerConfig>>,
+) {
     let active = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         if app.stop.load(Ordering::SeqCst) {
@@ -104,10 +126,11 @@ fn accept_connections(listener: &TcpListener, app: &Arc<App>, local_address: Soc
         active.fetch_add(1, Ordering::SeqCst);
         let app = Arc::clone(app);
         let active_for_thread = Arc::clone(&active);
+        let tls = tls.clone();
         let spawned = thread::Builder::new()
             .name("connection".into())
             .spawn(move || {
-                serve_connection(stream, &app, local_address);
+                serve_connection(stream, tls, &app, local_address);
                 active_for_thread.fetch_sub(1, Ordering::SeqCst);
             });
         if let Err(error) = spawned {
@@ -117,18 +140,103 @@ fn accept_connections(listener: &TcpListener, app: &Arc<App>, local_address: Soc
     }
 }
 
-/// Serves the requests of one connection in order until it closes.
-fn serve_connection(mut stream: TcpStream, app: &App, local_address: SocketAddr) {
+/// The byte stream of one connection: plain TCP, or TLS over TCP.
+trait Transport: Read + Write {
+    /// Closes the connection in both directions without a further byte.
+    fn close(&self);
+}
+
+impl Transport for TcpStream {
+    fn close(&self) {
+        let _ = self.shutdown(Shutdown::Both);
+    }
+}
+
+/// One TLS session, shared by the reading and the writing half of its connection's
+/// thread. The two halves never use it at the same time.
+#[derive(Clone)]
+struct TlsTransport(Rc<RefCell<StreamOwned<ServerConnection, TcpStream>>>);
+
+impl Read for TlsTransport {
+    /// Reads decrypted bytes. rustls reports a failed handshake or a bad record as
+    /// `InvalidData`, which the HTTP reader would take for a malformed request, so such
+    /// errors come back as `ConnectionAborted`.
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().read(buffer).map_err(|error| {
+            if error.kind() == std::io::ErrorKind::InvalidData {
+                std::io::Error::new(std::io::ErrorKind::ConnectionAborted, error)
+            } else {
+                error
+            }
+        })
+    }
+}
+
+impl Write for TlsTransport {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().write(bytes)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.borrow_mut().flush()
+    }
+}
+
+impl Transport for TlsTransport {
+    fn close(&self) {
+        let _ = self.0.borrow().sock.shutdown(Shutdown::Both);
+    }
+}
+
+/// Sets up one connection, with TLS when configured, and serves its requests.
+fn serve_connection(
+    stream: TcpStream,
+    tls: Option<Arc<ServerConfig>>,
+    app: &App,
+    local_address: SocketAddr,
+) {
     let peer = stream.peer_addr().ok();
     let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
     let _ = stream.set_nodelay(true);
-    let mut reader = match stream.try_clone() {
-        Ok(clone) => BufReader::new(clone),
-        Err(error) => {
-            log::warn!("cannot clone the socket of {peer:?}: {error}");
-            return;
+    match tls {
+        None => {
+            let reader = match stream.try_clone() {
+                Ok(clone) => BufReader::new(clone),
+                Err(error) => {
+                    log::warn!("cannot clone the socket of {peer:?}: {error}");
+                    return;
+                }
+            };
+            serve_requests(reader, stream, peer, app, local_address);
         }
-    };
+        Some(config) => {
+            let session = match ServerConnection::new(config) {
+                Ok(session) => session,
+                Err(error) => {
+                    log::warn!("cannot start a TLS session with {peer:?}: {error}");
+                    return;
+                }
+            };
+            let transport = TlsTransport(Rc::new(RefCell::new(StreamOwned::new(session, stream))));
+            serve_requests(
+                BufReader::new(transport.clone()),
+                transport,
+                peer,
+                app,
+                local_address,
+            );
+        }
+    }
+}
+
+/// Serves the requests of one connection in order until it closes.
+fn serve_requests<T: Transport>(
+    mut reader: BufReader<T>,
+    mut stream: T,
+    peer: Option<SocketAddr>,
+    app: &App,
+    local_address: SocketAddr,
+) {
     loop {
         let read = wire::read_request(&mut reader, &mut stream);
         let (reply, keep_alive) = match read {
@@ -138,14 +246,17 @@ fn serve_connection(mut stream: TcpStream, app: &App, local_address: SocketAddr)
                 match handle_request(request, app, local_address) {
                     Some(reply) => (reply, read.keep_alive),
                     None => {
-                        let _ = stream.shutdown(Shutdown::Both);
+                        stream.close();
                         return;
                     }
                 }
             }
             Err(ReadError::Closed) => return,
             Err(ReadError::Io(error)) => {
-                if !matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) {
+                if !matches!(
+                    error.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) {
                     log::debug!("connection from {peer:?} ended: {error}");
                 }
                 return;
@@ -161,7 +272,7 @@ fn serve_connection(mut stream: TcpStream, app: &App, local_address: SocketAddr)
             return;
         }
         if !keep_alive {
-            let _ = stream.shutdown(Shutdown::Both);
+            stream.close();
             return;
         }
     }
@@ -180,20 +291,25 @@ fn register_signal_handlers(app: &App) {
 #[cfg(not(unix))]
 fn register_signal_handlers(_app: &App) {}
 
-
 /// Routes one request and records it; returns the reply, or `None` to close the
 /// connection without answering.
-fn handle_request(incoming: IncomingRequest, app: &App, local_address: SocketAddr) -> Option<Reply> {
+fn handle_request(
+    incoming: IncomingRequest,
+    app: &App,
+    local_address: SocketAddr,
+) -> Option<Reply> {
     let started = Instant::now();
     let method = incoming.method.clone();
     // The query string may carry credentials, so only the path is logged.
     let path = incoming.path.clone();
 
-    let routed = catch_unwind(AssertUnwindSafe(|| app::route(app, &incoming, local_address)))
-        .unwrap_or_else(|_| {
-            log::error!("handler panicked on {method} {path}, so the reply is 500");
-            reply_only(Reply::empty(500))
-        });
+    let routed = catch_unwind(AssertUnwindSafe(|| {
+        app::route(app, &incoming, local_address)
+    }))
+    .unwrap_or_else(|_| {
+        log::error!("handler panicked on {method} {path}, so the reply is 500");
+        reply_only(Reply::empty(500))
+    });
 
     let mut routed = routed;
     // `drop_after_processing` lets the request take effect (a deposit is stored), then

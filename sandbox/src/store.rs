@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use crate::archive;
 use crate::clock::Timestamp;
-use crate::dataset::DataSet;
+use crate::dataset::{DataSet, Scenario, TechnicalAccount};
 use crate::invoice_xml::{self, ExtractError, InvoiceData};
 use crate::messages;
 use crate::syntax::{self, SyntaxInfo};
@@ -24,15 +25,26 @@ pub const FLUX_FINAL_AFTER_MS: u64 = 1000;
 /// Invoice timeline, in milliseconds after the flow's integration, before scaling.
 pub const INVOICE_ROUTING_AFTER_MS: u64 = 500;
 pub const INVOICE_AVAILABLE_AFTER_MS: u64 = 1000;
+/// Delay between two steps a buyer takes, and between a supplier's action (`completer`,
+/// `recycler`) and the invoice's return to the buyer, before scaling.
+pub const BUYER_STEP_MS: u64 = 500;
 
 pub const STATE_RECEIVED: &str = "IN_RECU";
 pub const STATE_IN_PROGRESS: &str = "IN_EN_COURS_TRAITEMENT_CPP";
 pub const STATE_INTEGRATED: &str = "IN_INTEGRE";
 pub const STATE_REJECTED: &str = "IN_REJETE";
+pub const STATE_PARTIALLY_INTEGRATED: &str = "IN_INTEGRE_PARTIEL";
 
 pub const STATUS_DEPOSITED: &str = "DEPOSEE";
 pub const STATUS_ROUTING: &str = "EN_COURS_ACHEMINEMENT";
 pub const STATUS_AVAILABLE: &str = "MISE_A_DISPOSITION";
+pub const STATUS_SERVICE_DONE: &str = "SERVICE_FAIT";
+pub const STATUS_MANDATED: &str = "MANDATEE";
+pub const STATUS_PAYMENT: &str = "MISE_EN_PAIEMENT";
+pub const STATUS_SUSPENDED: &str = "SUSPENDUE";
+pub const STATUS_COMPLETED: &str = "COMPLETEE";
+pub const STATUS_REJECTED: &str = "REJETEE";
+pub const STATUS_TO_RECYCLE: &str = "A_RECYCLER";
 
 /// First numbers handed out, chosen to look like qualification data.
 const FIRST_FLUX_SEQUENCE: u64 = 300_001;
@@ -123,11 +135,37 @@ pub struct TechnicalError {
 }
 
 /// Outcome of a flow's integration.
+#[derive(Default)]
 pub struct FluxResult {
-    pub integrated: bool,
     pub dp_errors: Vec<DpError>,
     pub technical_errors: Vec<TechnicalError>,
     pub invoice_ids: Vec<i64>,
+}
+
+impl FluxResult {
+    /// Returns the final flow state: integrated when every invoice was, partially
+    /// integrated when some were, rejected when none was.
+    pub fn state(&self) -> &'static str {
+        if self.invoice_ids.is_empty() {
+            STATE_REJECTED
+        } else if self.dp_errors.is_empty() && self.technical_errors.is_empty() {
+            STATE_INTEGRATED
+        } else {
+            STATE_PARTIALLY_INTEGRATED
+        }
+    }
+}
+
+/// A status to reach after a delay (milliseconds before scaling), with its comment.
+type Step = (&'static str, u64, Option<String>);
+
+/// Reason a supplier action on an invoice (`completer`, `recycler`) failed.
+pub enum ActionError {
+    NotFound,
+    /// The invoice is not in a status that allows the action; carries the current one.
+    WrongStatus(String),
+    /// The new routing breaks the buyer's rules; carries the joined reasons.
+    Rejected(String),
 }
 
 pub struct Flux {
@@ -299,11 +337,7 @@ impl Store {
         }
         match &flux.result {
             Some(result) if now >= final_at => FluxView::Visible {
-                state: if result.integrated {
-                    STATE_INTEGRATED
-                } else {
-                    STATE_REJECTED
-                },
+                state: result.state(),
                 since: final_at,
                 result: Some(result),
             },
@@ -338,45 +372,81 @@ impl Store {
         let file = self.fluxes[index].file.take().unwrap_or_default();
         let syntax = self.fluxes[index].syntax;
         let depositor_login = self.fluxes[index].depositor.clone();
+        let Some(depositor) = data.technical_account(&depositor_login) else {
+            // Deposits are only accepted from accounts of the data set, which never changes.
+            unreachable!("flux deposited by unknown account {depositor_login}");
+        };
 
         let result = match syntax.processed_as {
             None => technical_rejection(
                 messages::TECHNICAL_UNSUPPORTED_SYNTAX_CODE,
                 messages::technical_unsupported_syntax(syntax.code, &syntax::processed_codes()),
             ),
+            Some(invoice_syntax) if archive::is_archive(&file) => {
+                match archive::read_entries(&file) {
+                    Err(detail) => technical_rejection(
+                        messages::TECHNICAL_XSD_CODE,
+                        messages::technical_invalid_archive(&detail),
+                    ),
+                    Ok(entries) => {
+                        let mut result = FluxResult::default();
+                        for entry in entries {
+                            match invoice_xml::extract(invoice_syntax, &entry.contents) {
+                                Err(error) => result.technical_errors.push(TechnicalError {
+                                    code: messages::TECHNICAL_XSD_CODE,
+                                    libelle: messages::technical_archive_entry(
+                                        &entry.name,
+                                        &describe_extract_error(&error),
+                                    ),
+                                    nature: messages::TECHNICAL_NATURE,
+                                }),
+                                Ok(invoice) => self.route_invoice(
+                                    index,
+                                    data,
+                                    depositor,
+                                    invoice,
+                                    final_at,
+                                    &mut result,
+                                ),
+                            }
+                        }
+                        result
+                    }
+                }
+            }
             Some(invoice_syntax) => match invoice_xml::extract(invoice_syntax, &file) {
                 Err(error) => technical_rejection(
                     messages::TECHNICAL_XSD_CODE,
                     describe_extract_error(&error),
                 ),
-                Ok(invoice) => self.route_invoice(index, data, &depositor_login, invoice, final_at),
+                Ok(invoice) => {
+                    let mut result = FluxResult::default();
+                    self.route_invoice(index, data, depositor, invoice, final_at, &mut result);
+                    result
+                }
             },
         };
         log::info!(
-            "flux {} ({}) {}",
+            "flux {} ({}) {}: {} invoice(s) integrated, {} rejected",
             self.fluxes[index].numero,
             syntax.code,
-            if result.integrated {
-                "integrated"
-            } else {
-                "rejected"
-            }
+            result.state(),
+            result.invoice_ids.len(),
+            result.dp_errors.len()
         );
         self.fluxes[index].result = Some(result);
     }
 
+    /// Checks one invoice of a flow and, when it passes, creates it with its timeline.
     fn route_invoice(
         &mut self,
         flux_index: usize,
         data: &DataSet,
-        depositor_login: &str,
+        depositor: &TechnicalAccount,
         invoice: InvoiceData,
         integrated_at: Timestamp,
-    ) -> FluxResult {
-        let Some(depositor) = data.technical_account(depositor_login) else {
-            // Deposits are only accepted from accounts of the data set, which never changes.
-            unreachable!("flux deposited by unknown account {depositor_login}");
-        };
+        result: &mut FluxResult,
+    ) {
         let invoices = &self.invoices;
         let checked = validation::check_invoice(data, depositor, &invoice, |supplier, number| {
             invoices
@@ -386,34 +456,28 @@ impl Store {
         let routing = match checked {
             Ok(routing) => routing,
             Err(dp_error) => {
-                return FluxResult {
-                    integrated: false,
-                    dp_errors: vec![dp_error],
-                    technical_errors: Vec::new(),
-                    invoice_ids: Vec::new(),
-                }
+                result.dp_errors.push(dp_error);
+                return;
             }
         };
 
         let id = self.next_invoice_id;
         self.next_invoice_id += 1;
-        let history = [
-            (STATUS_DEPOSITED, 0),
-            (STATUS_ROUTING, INVOICE_ROUTING_AFTER_MS),
-            (STATUS_AVAILABLE, INVOICE_AVAILABLE_AFTER_MS),
-        ]
-        .into_iter()
-        .map(|(code, delay)| {
-            let entry = StatusEntry {
-                id: self.next_history_id,
-                code: code.to_string(),
-                at: integrated_at.plus(self.timings.scaled(delay)),
-                comment: None,
-            };
-            self.next_history_id += 1;
-            entry
-        })
-        .collect();
+        let scenario = routing.buyer.scenario_for(routing.service);
+        let payment_reported = !routing
+            .buyer
+            .parametres
+            .statut_mise_en_paiement_n_est_pas_remonte;
+        let mut steps: Vec<Step> = vec![
+            (STATUS_DEPOSITED, 0, None),
+            (STATUS_ROUTING, INVOICE_ROUTING_AFTER_MS, None),
+            (STATUS_AVAILABLE, INVOICE_AVAILABLE_AFTER_MS, None),
+        ];
+        steps.extend(buyer_steps(
+            scenario,
+            payment_reported,
+            INVOICE_AVAILABLE_AFTER_MS,
+        ));
         let flux = &self.fluxes[flux_index];
         let record = Invoice {
             id,
@@ -423,15 +487,124 @@ impl Store {
             service_id: routing.service.map(|service| service.id_service),
             deposited_at: flux.deposited_at,
             data: invoice,
-            history,
+            history: Vec::new(),
         };
         self.invoice_index.insert(id, self.invoices.len());
         self.invoices.push(record);
-        FluxResult {
-            integrated: true,
-            dp_errors: Vec::new(),
-            technical_errors: Vec::new(),
-            invoice_ids: vec![id],
+        self.schedule(id, &steps, integrated_at);
+        result.invoice_ids.push(id);
+    }
+
+    /// Appends timed steps to an invoice's history, each dated `start` plus its delay.
+    fn schedule(&mut self, id: i64, steps: &[Step], start: Timestamp) {
+        let Some(&index) = self.invoice_index.get(&id) else {
+            return;
+        };
+        for (code, delay, comment) in steps {
+            let entry = StatusEntry {
+                id: self.next_history_id,
+                code: code.to_string(),
+                at: start.plus(self.timings.scaled(*delay)),
+                comment: comment.clone(),
+            };
+            self.next_history_id += 1;
+            self.invoices[index].history.push(entry);
+        }
+    }
+
+    /// Applies `completer` to a `SUSPENDUE` invoice: `COMPLETEE` now with the supplier's
+    /// comment, back to the buyer after one step, then the payment steps.
+    pub fn complete_invoice(
+        &mut self,
+        data: &DataSet,
+        id: i64,
+        comment: Option<String>,
+        now: Timestamp,
+    ) -> Result<&Invoice, ActionError> {
+        let invoice = self.invoice(id).ok_or(ActionError::NotFound)?;
+        let current = invoice.current_status(now).code.clone();
+        if current != STATUS_SUSPENDED {
+            return Err(ActionError::WrongStatus(current));
+        }
+        let payment_reported = data
+            .structure(invoice.buyer_id)
+            .is_none_or(|buyer| !buyer.parametres.statut_mise_en_paiement_n_est_pas_remonte);
+        self.cancel_scheduled(id, now);
+        let mut steps: Vec<Step> = vec![
+            (STATUS_COMPLETED, 0, comment),
+            (STATUS_AVAILABLE, BUYER_STEP_MS, None),
+        ];
+        steps.extend(buyer_steps(
+            Scenario::Paiement,
+            payment_reported,
+            BUYER_STEP_MS,
+        ));
+        self.schedule(id, &steps, now);
+        Ok(self
+            .invoice(id)
+            .unwrap_or_else(|| unreachable!("invoice {id} was just read")))
+    }
+
+    /// Applies `recycler` to an `A_RECYCLER` invoice: checks the new routing with the
+    /// deposit rules, then routes the invoice again to the new buyer and service, which
+    /// apply their own scenario.
+    pub fn recycle_invoice(
+        &mut self,
+        data: &DataSet,
+        depositor: &TechnicalAccount,
+        id: i64,
+        change: Rerouting,
+        now: Timestamp,
+    ) -> Result<&Invoice, ActionError> {
+        let invoice = self.invoice(id).ok_or(ActionError::NotFound)?;
+        let current = invoice.current_status(now).code.clone();
+        if current != STATUS_TO_RECYCLE {
+            return Err(ActionError::WrongStatus(current));
+        }
+        let mut rerouted = invoice.data.clone();
+        if let Some(buyer) = change.buyer_identifier {
+            rerouted.buyer_identifier = Some(buyer);
+        }
+        rerouted.service_code = change.service_code;
+        if let Some(engagement) = change.engagement {
+            rerouted.engagement = Some(engagement);
+        }
+        let invoices = &self.invoices;
+        let routing = validation::check_invoice(data, depositor, &rerouted, |supplier, number| {
+            invoices.iter().any(|existing| {
+                existing.id != id
+                    && existing.supplier_id == supplier
+                    && existing.data.numero == number
+            })
+        })
+        .map_err(|error| ActionError::Rejected(error.libelle))?;
+
+        let scenario = routing.buyer.scenario_for(routing.service);
+        let payment_reported = !routing
+            .buyer
+            .parametres
+            .statut_mise_en_paiement_n_est_pas_remonte;
+        let buyer_id = routing.buyer.id_structure_cpp;
+        let service_id = routing.service.map(|service| service.id_service);
+        let index = self.invoice_index[&id];
+        let invoice = &mut self.invoices[index];
+        invoice.buyer_id = buyer_id;
+        invoice.service_id = service_id;
+        invoice.data = rerouted;
+        self.cancel_scheduled(id, now);
+        let mut steps: Vec<Step> = vec![
+            (STATUS_ROUTING, 0, change.comment),
+            (STATUS_AVAILABLE, BUYER_STEP_MS, None),
+        ];
+        steps.extend(buyer_steps(scenario, payment_reported, BUYER_STEP_MS));
+        self.schedule(id, &steps, now);
+        Ok(&self.invoices[index])
+    }
+
+    /// Drops the steps of an invoice's history that are still in the future.
+    fn cancel_scheduled(&mut self, id: i64, now: Timestamp) {
+        if let Some(&index) = self.invoice_index.get(&id) {
+            self.invoices[index].history.retain(|entry| entry.at <= now);
         }
     }
 
@@ -461,9 +634,53 @@ impl Store {
     }
 }
 
+/// The new routing a supplier gives with `recycler`.
+pub struct Rerouting {
+    /// New buyer identifier (`codeDestinataire`); the current buyer when absent.
+    pub buyer_identifier: Option<String>,
+    /// New service code (`codeServiceExecutant`); none when absent.
+    pub service_code: Option<String>,
+    /// New engagement number (`numeroBonCommande`); the current one when absent.
+    pub engagement: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// Returns the steps a buyer takes with an invoice made available at `available_at`
+/// milliseconds, one [`BUYER_STEP_MS`] apart.
+fn buyer_steps(scenario: Scenario, payment_reported: bool, available_at: u64) -> Vec<Step> {
+    let at = |step: u64| available_at + step * BUYER_STEP_MS;
+    match scenario {
+        Scenario::MiseADisposition => Vec::new(),
+        Scenario::Paiement => {
+            let mut steps = vec![
+                (STATUS_SERVICE_DONE, at(1), None),
+                (STATUS_MANDATED, at(2), None),
+            ];
+            if payment_reported {
+                steps.push((STATUS_PAYMENT, at(3), None));
+            }
+            steps
+        }
+        Scenario::Suspension => vec![(
+            STATUS_SUSPENDED,
+            at(1),
+            Some(messages::SUSPENSION_REASON.to_string()),
+        )],
+        Scenario::Rejet => vec![(
+            STATUS_REJECTED,
+            at(1),
+            Some(messages::REJECTION_REASON.to_string()),
+        )],
+        Scenario::Recyclage => vec![(
+            STATUS_TO_RECYCLE,
+            at(1),
+            Some(messages::RECYCLING_REASON.to_string()),
+        )],
+    }
+}
+
 fn technical_rejection(code: &'static str, libelle: String) -> FluxResult {
     FluxResult {
-        integrated: false,
         dp_errors: Vec::new(),
         technical_errors: vec![TechnicalError {
             code,

@@ -1,11 +1,10 @@
-//! HTTP/1.1 on a TCP stream: reads one request at a time and writes replies.
+//! HTTP/1.1 on a TCP or TLS stream: reads one request at a time and writes replies.
 //!
 //! Covers what the sandbox's clients send: `Content-Length` and chunked bodies,
 //! `Expect: 100-continue`, keep-alive and `Connection: close`. Each connection has its
 //! own thread, so a slow or idle connection never holds up another.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 
 use crate::http::{IncomingRequest, Reply, MAX_BODY_BYTES};
 
@@ -38,8 +37,8 @@ pub struct ReadRequest {
 
 /// Reads one request; answers `Expect: 100-continue` on `stream` before reading the body.
 pub fn read_request(
-    reader: &mut BufReader<TcpStream>,
-    stream: &mut TcpStream,
+    reader: &mut BufReader<impl Read>,
+    stream: &mut impl Write,
 ) -> Result<ReadRequest, ReadError> {
     let mut head_bytes = 0;
     let mut request_line = String::new();
@@ -63,7 +62,9 @@ pub fn read_request(
         )));
     };
     if !version.starts_with("HTTP/1.") {
-        return Err(ReadError::Malformed(format!("unsupported version {version}")));
+        return Err(ReadError::Malformed(format!(
+            "unsupported version {version}"
+        )));
     }
     let http_1_0 = version == "HTTP/1.0";
 
@@ -71,14 +72,18 @@ pub fn read_request(
     loop {
         let mut line = String::new();
         if read_line(reader, &mut line, &mut head_bytes)? == 0 {
-            return Err(ReadError::Malformed("connection closed inside the headers".into()));
+            return Err(ReadError::Malformed(
+                "connection closed inside the headers".into(),
+            ));
         }
         let line = line.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
             break;
         }
         let Some((name, value)) = line.split_once(':') else {
-            return Err(ReadError::Malformed(format!("invalid header line {line:?}")));
+            return Err(ReadError::Malformed(format!(
+                "invalid header line {line:?}"
+            )));
         };
         headers.push((name.trim().to_string(), value.trim().to_string()));
     }
@@ -122,18 +127,22 @@ pub fn read_request(
 }
 
 fn read_line(
-    reader: &mut BufReader<TcpStream>,
+    reader: &mut BufReader<impl Read>,
     line: &mut String,
     head_bytes: &mut usize,
 ) -> Result<usize, ReadError> {
     let limit = (MAX_HEAD_BYTES - *head_bytes) as u64 + 1;
-    let read = reader.by_ref().take(limit).read_line(line).map_err(|error| {
-        if error.kind() == io::ErrorKind::InvalidData {
-            ReadError::Malformed("header bytes are not UTF-8".into())
-        } else {
-            ReadError::Io(error)
-        }
-    })?;
+    let read = reader
+        .by_ref()
+        .take(limit)
+        .read_line(line)
+        .map_err(|error| {
+            if error.kind() == io::ErrorKind::InvalidData {
+                ReadError::Malformed("header bytes are not UTF-8".into())
+            } else {
+                ReadError::Io(error)
+            }
+        })?;
     *head_bytes += read;
     if *head_bytes > MAX_HEAD_BYTES {
         return Err(ReadError::TooLarge(431));
@@ -142,7 +151,7 @@ fn read_line(
 }
 
 /// Reads a chunked body (RFC 9112 §7.1), ignoring chunk extensions and trailers.
-fn read_chunked(reader: &mut BufReader<TcpStream>) -> Result<Vec<u8>, ReadError> {
+fn read_chunked(reader: &mut BufReader<impl Read>) -> Result<Vec<u8>, ReadError> {
     let mut body = Vec::new();
     let mut head_bytes = 0;
     loop {
@@ -178,8 +187,12 @@ fn read_chunked(reader: &mut BufReader<TcpStream>) -> Result<Vec<u8>, ReadError>
 
 /// Writes a complete reply with `Content-Length`, and `Connection: close` when the
 /// connection ends after it.
-pub fn write_reply(stream: &mut TcpStream, reply: &Reply, keep_alive: bool) -> io::Result<()> {
-    let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason_phrase(reply.status));
+pub fn write_reply(stream: &mut impl Write, reply: &Reply, keep_alive: bool) -> io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\n",
+        reply.status,
+        reason_phrase(reply.status)
+    );
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -217,7 +230,7 @@ fn reason_phrase(status: u16) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::TcpListener;
+    use std::net::{TcpListener, TcpStream};
     use std::thread;
 
     /// Sends `raw` to a loopback socket and returns what `read_request` made of it.
@@ -243,7 +256,8 @@ mod tests {
 
     #[test]
     fn content_length_body() {
-        let read = parse(b"POST /x?a=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nbody").unwrap();
+        let read =
+            parse(b"POST /x?a=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nbody").unwrap();
         assert_eq!(read.request.method, "POST");
         assert_eq!(read.request.path, "/x");
         assert_eq!(read.request.query_parameter("a"), Some("1"));
@@ -259,14 +273,24 @@ mod tests {
 
     #[test]
     fn connection_close_and_http_1_0() {
-        assert!(!parse(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").unwrap().keep_alive);
+        assert!(
+            !parse(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+                .unwrap()
+                .keep_alive
+        );
         assert!(!parse(b"GET / HTTP/1.0\r\n\r\n").unwrap().keep_alive);
     }
 
     #[test]
     fn malformed_requests() {
-        assert!(matches!(parse(b"HELLO\r\n\r\n"), Err(ReadError::Malformed(_))));
-        assert!(matches!(parse(b"GET / SPDY/3\r\n\r\n"), Err(ReadError::Malformed(_))));
+        assert!(matches!(
+            parse(b"HELLO\r\n\r\n"),
+            Err(ReadError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse(b"GET / SPDY/3\r\n\r\n"),
+            Err(ReadError::Malformed(_))
+        ));
         assert!(matches!(
             parse(b"POST / HTTP/1.1\r\nContent-Length: 999999999999\r\n\r\n"),
             Err(ReadError::TooLarge(413))

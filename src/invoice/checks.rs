@@ -1,7 +1,9 @@
-//! Checks of French and international identifiers, and of code shapes.
+//! Checks of French and international identifiers, and of codes.
 //!
 //! Algorithms as python-stdnum 2.2 implements them (`stdnum/fr/siren.py`, `siret.py`,
 //! `tva.py`, `stdnum/iban.py`, `stdnum/bic.py`).
+
+use super::code_lists;
 
 /// SIREN of La Poste, whose establishments have SIRETs that fail the Luhn check.
 const LA_POSTE_SIREN: &str = "356000000";
@@ -199,23 +201,19 @@ pub fn is_valid_bic(bic: &str) -> bool {
         && bytes[6..].iter().all(alphanumeric)
 }
 
-/// Returns whether `code` has the ISO 3166-1 alpha-2 shape (two uppercase letters).
+/// Returns whether `code` is an ISO 3166-1 alpha-2 country code that EN 16931 accepts.
 pub fn is_country_code(code: &str) -> bool {
-    code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_uppercase())
+    code_lists::contains(&code_lists::COUNTRIES, code)
 }
 
-/// Returns whether `code` has the ISO 4217 shape (three uppercase letters).
+/// Returns whether `code` is an ISO 4217 currency code that EN 16931 accepts.
 pub fn is_currency_code(code: &str) -> bool {
-    code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_uppercase())
+    code_lists::contains(&code_lists::CURRENCIES, code)
 }
 
-/// Returns whether `code` has the shape of a UN/ECE Recommendation 20 or 21 unit code:
-/// 2 or 3 uppercase letters or digits.
+/// Returns whether `code` is a UN/ECE Recommendation 20 or 21 unit code.
 pub fn is_unit_code(code: &str) -> bool {
-    (2..=3).contains(&code.len())
-        && code
-            .bytes()
-            .all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit())
+    code_lists::contains(&code_lists::UNITS, code)
 }
 
 /// Returns whether `date` is a real calendar date written `YYYY-MM-DD`.

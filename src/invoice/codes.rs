@@ -1,4 +1,4 @@
-//! Code values and namespace URIs written into the UBL file or checked by validation.
+//! Code values and namespace URIs written into the UBL or CII file or checked by validation.
 //!
 //! Every scheme identifier, code list subset and namespace lives here so that a change
 //! requested by Chorus Pro qualification is a one-line edit.
@@ -11,6 +11,27 @@ pub const NS_CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:C
 pub const NS_CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
 /// UBL 2.1 common basic components (`cbc:` prefix).
 pub const NS_CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+
+/// Root namespace of a UN/CEFACT Cross Industry Invoice (`rsm:` prefix).
+pub const NS_CII_RSM: &str = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100";
+/// CII reusable aggregate business information entities (`ram:` prefix).
+pub const NS_CII_RAM: &str =
+    "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100";
+/// CII qualified data types (`qdt:` prefix).
+pub const NS_CII_QDT: &str = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100";
+/// CII unqualified data types (`udt:` prefix).
+pub const NS_CII_UDT: &str = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100";
+/// CII date format code of `YYYYMMDD` dates (UNTDID 2379 code 102).
+pub const CII_DATE_FORMAT: &str = "102";
+/// CII scheme of a VAT identifier in `ram:SpecifiedTaxRegistration/ram:ID`.
+pub const CII_SCHEME_VAT: &str = "VA";
+/// CII document type code of an additional supporting document (UNTDID 1001 code 916).
+pub const CII_SUPPORTING_DOCUMENT: &str = "916";
+
+/// `syntaxeFlux` of an EN 16931 UBL 2.1 invoice or credit note on the E1 (structured) channel.
+pub const SYNTAX_UBL: &str = "IN_DP_E1_UBL_INVOICE";
+/// `syntaxeFlux` of an EN 16931 CII D16B invoice or credit note on the E1 channel.
+pub const SYNTAX_CII: &str = "IN_DP_E1_CII_16B";
 
 /// `cbc:UBLVersionID`.
 pub const UBL_VERSION: &str = "2.1";
@@ -73,6 +94,42 @@ pub const DEFAULT_PAYMENT_MEANS: &str = "30";
 pub const CREDIT_TRANSFER_MEANS: [&str; 3] = ["30", "31", "42"];
 /// BT-81 SEPA codes that Chorus Pro does not use: 58 is sent as 30 and 59 as 49.
 pub const CHORUS_UNUSED_MEANS: [(&str, &str); 2] = [("58", "30"), ("59", "49")];
+
+/// BT-21 note subject codes: UNTDID 4451 as the CEN EN 16931 schematron 1.3.16 lists it
+/// (rule BR-CL-08), sorted. The Factur-X 1.09 code list adds 18 codes, which the UBL
+/// schematron rejects, so they are left out.
+pub const NOTE_SUBJECT_CODES: [&str; 383] = [
+    "AAA", "AAB", "AAC", "AAD", "AAE", "AAF", "AAG", "AAI", "AAJ", "AAK", "AAL", "AAM", "AAN",
+    "AAO", "AAP", "AAQ", "AAR", "AAS", "AAT", "AAU", "AAV", "AAW", "AAX", "AAY", "AAZ", "ABA",
+    "ABB", "ABC", "ABD", "ABE", "ABF", "ABG", "ABH", "ABI", "ABJ", "ABK", "ABL", "ABM", "ABN",
+    "ABO", "ABP", "ABQ", "ABR", "ABS", "ABT", "ABU", "ABV", "ABW", "ABX", "ABZ", "ACA", "ACB",
+    "ACC", "ACD", "ACE", "ACF", "ACG", "ACH", "ACI", "ACJ", "ACK", "ACL", "ACM", "ACN", "ACO",
+    "ACP", "ACQ", "ACR", "ACS", "ACT", "ACU", "ACV", "ACW", "ACX", "ACY", "ACZ", "ADA", "ADB",
+    "ADC", "ADD", "ADE", "ADF", "ADG", "ADH", "ADI", "ADJ", "ADK", "ADL", "ADM", "ADN", "ADO",
+    "ADP", "ADQ", "ADR", "ADS", "ADT", "ADU", "ADV", "ADW", "ADX", "ADY", "ADZ", "AEA", "AEB",
+    "AEC", "AED", "AEE", "AEF", "AEG", "AEH", "AEI", "AEJ", "AEK", "AEL", "AEM", "AEN", "AEO",
+    "AEP", "AEQ", "AER", "AES", "AET", "AEU", "AEV", "AEW", "AEX", "AEY", "AEZ", "AFA", "AFB",
+    "AFC", "AFD", "AFE", "AFF", "AFG", "AFH", "AFI", "AFJ", "AFK", "AFL", "AFM", "AFN", "AFO",
+    "AFP", "AFQ", "AFR", "AFS", "AFT", "AFU", "AFV", "AFW", "AFX", "AFY", "AFZ", "AGA", "AGB",
+    "AGC", "AGD", "AGE", "AGF", "AGG", "AGH", "AGI", "AGJ", "AGK", "AGL", "AGM", "AGN", "AGO",
+    "AGP", "AGQ", "AGR", "AGS", "AGT", "AGU", "AGV", "AGW", "AGX", "AGY", "AGZ", "AHA", "AHB",
+    "AHC", "AHD", "AHE", "AHF", "AHG", "AHH", "AHI", "AHJ", "AHK", "AHL", "AHM", "AHN", "AHO",
+    "AHP", "AHQ", "AHR", "AHS", "AHT", "AHU", "AHV", "AHW", "AHX", "AHY", "AHZ", "AIA", "AIB",
+    "AIC", "AID", "AIE", "AIF", "AIG", "AIH", "AII", "AIJ", "AIK", "AIL", "AIM", "AIN", "AIO",
+    "AIP", "AIQ", "AIR", "AIS", "AIT", "AIU", "AIV", "AIW", "AIX", "AIY", "AIZ", "AJA", "AJB",
+    "ALC", "ALD", "ALE", "ALF", "ALG", "ALH", "ALI", "ALJ", "ALK", "ALL", "ALM", "ALN", "ALO",
+    "ALP", "ALQ", "ARR", "ARS", "AUT", "AUU", "AUV", "AUW", "AUX", "AUY", "AUZ", "AVA", "AVB",
+    "AVC", "AVD", "AVE", "AVF", "BAG", "BAH", "BAI", "BAJ", "BAK", "BAL", "BAM", "BAN", "BAO",
+    "BAP", "BAQ", "BAR", "BAS", "BLC", "BLD", "BLE", "BLF", "BLG", "BLH", "BLI", "BLJ", "BLK",
+    "BLL", "BLM", "BLN", "BLO", "BLP", "BLQ", "BLR", "BLS", "BLT", "BLU", "BLV", "BLW", "BLX",
+    "BLY", "BLZ", "BMA", "BMB", "BMC", "BMD", "BME", "CCI", "CEX", "CHG", "CIP", "CLP", "CLR",
+    "COI", "CUR", "CUS", "DAR", "DCL", "DEL", "DIN", "DOC", "DUT", "EUR", "FBC", "GBL", "GEN",
+    "GS7", "HAN", "HAZ", "ICN", "IIN", "IMI", "IND", "INS", "INV", "IRP", "ITR", "ITS", "LAN",
+    "LIN", "LOI", "MCO", "MDH", "MKS", "ORI", "OSI", "PAC", "PAI", "PAY", "PKG", "PKT", "PMD",
+    "PMT", "PRD", "PRF", "PRI", "PUR", "QIN", "QQD", "QUT", "RAH", "REG", "RET", "REV", "RQR",
+    "SAF", "SIC", "SIN", "SLR", "SPA", "SPG", "SPH", "SPP", "SPT", "SRN", "SSR", "SUR", "TCA",
+    "TDT", "TRA", "TRR", "TXD", "WHI", "ZZZ",
+];
 
 /// VAT category codes (UNCL5305 subset of EN 16931).
 pub mod vat {

@@ -1,26 +1,35 @@
 //! Supplier invoices and credit notes: the JSON model the ERP sends, local validation,
-//! and the EN 16931 UBL 2.1 file deposited on Chorus Pro.
+//! and the EN 16931 UBL 2.1 or CII D16B file deposited on Chorus Pro.
 //!
 //! Flow: [`parse_invoice`] reads the JSON, [`Invoice::validate`] lists every problem,
-//! and [`Invoice::to_ubl`] writes the `Invoice` or `CreditNote` document. The JSON
-//! format is described field by field in `docs/invoice-json.md`.
+//! and [`Invoice::to_xml`] writes the UBL `Invoice` or `CreditNote`, or the CII
+//! `CrossIndustryInvoice`. The JSON format is described field by field in
+//! `docs/invoice-json.md`.
 
 mod amounts;
 mod checks;
+mod cii;
+pub mod code_lists;
 pub mod codes;
 mod decimal;
 mod model;
 mod parse;
+mod parties;
+mod portal_fields;
+pub mod requests;
+pub mod terms;
 mod ubl;
 mod validate;
+mod xml;
 
 pub use amounts::{AmountOverflow, Totals, VatBreakdown};
 pub use model::{
-    AccountSource, Address, Buyer, Contact, Delivery, DocumentAllowanceCharge, ExpectedTotals,
-    Invoice, Line, LineAllowanceCharge, Note, PaymentInstructions, Period, PrecedingInvoice,
-    SchemedId, Seller, VatExemption,
+    AccountSource, Address, Attachment, Buyer, Contact, Delivery, DocumentAllowanceCharge,
+    ExpectedTotals, Invoice, Line, LineAllowanceCharge, Note, PartyIdentifier, PaymentInstructions,
+    Period, PrecedingInvoice, SchemedId, Seller, Syntax, VatExemption,
 };
 pub use parse::parse_invoice;
+pub use portal_fields::field_for_portal_message;
 
 /// One finding of local validation: JSON field path like "lines[2].vat_rate" or
 /// "seller.siret", and a bilingual message.
@@ -59,17 +68,59 @@ impl Invoice {
         self.buyer.siret.as_deref()
     }
 
-    /// Writes the UBL 2.1 document: UTF-8 with an XML declaration, `Invoice` root, or
-    /// `CreditNote` root for type code 381. Calls [`Invoice::validate`] first and
-    /// returns its problems, if any, instead of writing.
+    /// Writes the XML document in the syntax and form `options` ask for: UTF-8 with an XML
+    /// declaration. Calls [`Invoice::validate_as`] first and returns its problems, if any,
+    /// instead of writing.
+    pub fn to_xml(
+        &self,
+        options: XmlOptions,
+        default_bank: Option<&crate::config::BankAccount>,
+    ) -> Result<Vec<u8>, Vec<Problem>> {
+        let problems = self.validate_as(options.syntax, default_bank);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let totals = self.totals().map_err(|error| {
+            vec![Problem {
+                path: "lines".to_owned(),
+                message_fr: "montants hors limites pendant le calcul des totaux".to_owned(),
+                message_en: error.to_string(),
+            }]
+        })?;
+        let account = self.payee_account(default_bank).map(|(account, _)| account);
+        let written = match options.syntax {
+            Syntax::Ubl => ubl::write(self, &totals, account, options.commented),
+            Syntax::Cii => cii::write(self, &totals, account, options.commented),
+        };
+        written.map_err(|error| {
+            vec![Problem {
+                path: String::new(),
+                message_fr: format!("échec de l'écriture XML : {error}"),
+                message_en: format!("writing the XML failed: {error}"),
+            }]
+        })
+    }
+
+    /// Writes the UBL 2.1 document without comments: `Invoice` root, or `CreditNote` root
+    /// for type code 381, whatever the invoice's `syntax`.
     pub fn to_ubl(
         &self,
         default_bank: Option<&crate::config::BankAccount>,
     ) -> Result<Vec<u8>, Vec<Problem>> {
-        let problems = self.validate(default_bank);
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        ubl::write(self, default_bank)
+        let options = XmlOptions {
+            syntax: Syntax::Ubl,
+            commented: false,
+        };
+        self.to_xml(options, default_bank)
     }
+}
+
+/// Syntax and comments of the document [`Invoice::to_xml`] writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct XmlOptions {
+    /// UBL 2.1 or CII D16B.
+    pub syntax: Syntax,
+    /// Precedes each element with comments naming its EN 16931 business terms. The file
+    /// deposited on Chorus Pro never carries them.
+    pub commented: bool,
 }

@@ -80,6 +80,58 @@ pub struct Invoice {
     /// Totals the ERP computed, each of which must agree to the cent with ours.
     #[serde(default)]
     pub expected_totals: Option<ExpectedTotals>,
+    /// BG-24 additional supporting documents, embedded in the XML.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// XML syntax deposited on Chorus Pro; UBL when absent.
+    #[serde(default)]
+    pub syntax: Syntax,
+}
+
+/// XML syntax of the file deposited on Chorus Pro, each with its `syntaxeFlux` code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Syntax {
+    /// EN 16931 UBL 2.1 `Invoice` or `CreditNote`, deposited as `IN_DP_E1_UBL_INVOICE`.
+    #[default]
+    Ubl,
+    /// EN 16931 UN/CEFACT CII D16B `CrossIndustryInvoice`, deposited as `IN_DP_E1_CII_16B`.
+    Cii,
+}
+
+impl Syntax {
+    /// Returns the `syntaxeFlux` value of a deposit in this syntax.
+    pub fn flux_code(self) -> &'static str {
+        match self {
+            Syntax::Ubl => codes::SYNTAX_UBL,
+            Syntax::Cii => codes::SYNTAX_CII,
+        }
+    }
+
+    /// Returns the JSON name of the syntax: `ubl` or `cii`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Syntax::Ubl => "ubl",
+            Syntax::Cii => "cii",
+        }
+    }
+}
+
+/// BG-24 additional supporting document, embedded as a base64 binary object (BT-125).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// BT-122 supporting document reference, unique in the invoice.
+    pub id: String,
+    /// BT-123 supporting document description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// BT-125-2 file name with its extension, such as `bon-de-livraison.pdf`.
+    pub file_name: String,
+    /// BT-125-1 MIME code, such as `application/pdf`.
+    pub mime_code: String,
+    /// BT-125 file content, base64 encoded (standard alphabet, with padding).
+    pub content_base64: String,
 }
 
 fn default_currency() -> String {
@@ -132,6 +184,17 @@ pub struct SchemedId {
     /// Scheme identifier: an EAS code for electronic addresses (`0225`, `0009`, `EM`),
     /// an ISO 6523 ICD for item and location identifiers (`0160` for GTIN).
     pub scheme: String,
+    /// Identifier value.
+    pub id: String,
+}
+
+/// Party identifier whose scheme is optional (BT-29, BT-30).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyIdentifier {
+    /// ISO 6523 ICD scheme, such as `0088` (GLN); absent for an identifier without scheme.
+    #[serde(default)]
+    pub scheme: Option<String>,
     /// Identifier value.
     pub id: String,
 }
@@ -194,6 +257,14 @@ pub struct Seller {
     /// derived from the SIRET when absent.
     #[serde(default)]
     pub siren: Option<String>,
+    /// BT-29 seller identifiers other than the SIRET, such as a GLN (scheme 0088) or a
+    /// national register number without scheme, for sellers established abroad.
+    #[serde(default)]
+    pub identifiers: Vec<PartyIdentifier>,
+    /// BT-30 legal registration identifier of a seller without SIREN, such as a foreign
+    /// company register number; exclusive with `siren`.
+    #[serde(default)]
+    pub legal_registration: Option<PartyIdentifier>,
     /// BT-31 seller VAT identifier, with its ISO 3166 country prefix.
     #[serde(default)]
     pub vat_identifier: Option<String>,
@@ -467,6 +538,19 @@ impl Invoice {
             return Some((account, AccountSource::Seller));
         }
         default_bank.map(|account| (account, AccountSource::Configuration))
+    }
+
+    /// Returns the exemption reason code (BT-121) and text (BT-120) given for a VAT category.
+    pub fn exemption_for(&self, category: &str) -> Option<(Option<&str>, Option<&str>)> {
+        self.vat_exemptions
+            .iter()
+            .find(|exemption| exemption.vat_category == category)
+            .map(|exemption| {
+                (
+                    exemption.reason_code.as_deref(),
+                    exemption.reason.as_deref(),
+                )
+            })
     }
 
     /// Returns the buyer SIREN to use: the given one, else the first 9 digits of the SIRET.

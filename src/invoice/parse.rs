@@ -158,6 +158,12 @@ fn translate(message: &str) -> String {
         };
         return format!("nombre décimal invalide {value} : {hint}");
     }
+    if let Some(value) = quoted_name(message, "unknown variant `") {
+        let accepted = message
+            .split_once("expected ")
+            .map_or("", |(_, accepted)| accepted);
+        return format!("valeur inconnue `{value}` ; valeurs acceptées : {accepted}");
+    }
     let prefixes = [
         ("invalid type: ", "type invalide"),
         ("invalid value: ", "valeur invalide"),

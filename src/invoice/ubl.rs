@@ -6,19 +6,18 @@
 
 use std::io;
 
-use quick_xml::escape::partial_escape;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::Writer;
 use rust_decimal::Decimal;
 
 use super::amounts::{Totals, VatBreakdown};
-use super::codes::{self, BuyerLegalId};
+use super::codes;
 use super::decimal::{format_amount, format_plain, format_price, format_rate};
 use super::model::{
-    Address, Contact, Delivery, DocumentAllowanceCharge, Invoice, Line, LineAllowanceCharge,
-    Period, SchemedId,
+    Address, Attachment, Delivery, DocumentAllowanceCharge, Invoice, Line, LineAllowanceCharge,
+    Period,
 };
-use super::Problem;
+use super::parties::{buyer_view, seller_view, PartyView};
+use super::terms::{self, AddressTerms, AllowanceChargeTerms, Term};
+use super::xml::XmlOut;
 use crate::config::BankAccount;
 
 /// Element names that differ between the two document types.
@@ -46,102 +45,40 @@ const CREDIT_NOTE_NAMES: DocumentNames = DocumentNames {
     quantity: "cbc:CreditedQuantity",
 };
 
-/// Party data in the shape both `cac:Party` elements share.
-struct PartyView<'a> {
-    electronic_address: Option<&'a SchemedId>,
-    siret: Option<&'a str>,
-    trading_name: Option<&'a str>,
-    address: &'a Address,
-    vat_identifier: Option<&'a str>,
-    legal_name: &'a str,
-    /// BT-30 or BT-47 value and its ICD scheme.
-    legal_id: Option<(&'a str, &'a str)>,
-    contact: Option<&'a Contact>,
-}
-
-/// Writes an invoice that [`Invoice::validate`] accepted (see [`Invoice::to_ubl`]).
+/// Writes an invoice that [`Invoice::validate`] accepted, with its computed totals and the
+/// resolved payee account.
 pub(super) fn write(
     invoice: &Invoice,
-    default_bank: Option<&BankAccount>,
-) -> Result<Vec<u8>, Vec<Problem>> {
-    let totals = invoice.totals().map_err(|error| {
-        vec![Problem {
-            path: "lines".to_owned(),
-            message_fr: "montants hors limites pendant le calcul des totaux".to_owned(),
-            message_en: error.to_string(),
-        }]
-    })?;
+    totals: &Totals,
+    account: Option<&BankAccount>,
+    commented: bool,
+) -> io::Result<Vec<u8>> {
     let mut writer = UblWriter {
-        xml: Writer::new_with_indent(Vec::new(), b' ', 2),
+        out: XmlOut::new(commented),
         currency: &invoice.currency_code,
     };
-    let account = invoice
-        .payee_account(default_bank)
-        .map(|(account, _)| account);
-    writer
-        .document(invoice, &totals, account)
-        .map_err(|error| {
-            vec![Problem {
-                path: String::new(),
-                message_fr: format!("échec de l'écriture XML : {error}"),
-                message_en: format!("writing the XML failed: {error}"),
-            }]
-        })?;
-    let mut bytes = writer.xml.into_inner();
-    bytes.push(b'\n');
-    Ok(bytes)
+    writer.document(invoice, totals, account)?;
+    Ok(writer.out.finish())
 }
 
 struct UblWriter<'a> {
-    xml: Writer<Vec<u8>>,
+    out: XmlOut,
     currency: &'a str,
 }
 
 impl UblWriter<'_> {
-    fn start(&mut self, name: &str) -> io::Result<()> {
-        self.xml.write_event(Event::Start(BytesStart::new(name)))
-    }
-
-    fn end(&mut self, name: &str) -> io::Result<()> {
-        self.xml.write_event(Event::End(BytesEnd::new(name)))
-    }
-
-    /// Writes `<name attributes…>text</name>`. Attribute values are fully escaped, while
-    /// the text only gets `<`, `>` and `&` escaped, which keeps apostrophes readable.
-    fn element_with(
-        &mut self,
-        name: &str,
-        attributes: &[(&str, &str)],
-        text: &str,
-    ) -> io::Result<()> {
-        let start = BytesStart::new(name).with_attributes(attributes.iter().copied());
-        self.xml.write_event(Event::Start(start))?;
-        let escaped = BytesText::from_escaped(partial_escape(text));
-        self.xml.write_event(Event::Text(escaped))?;
-        self.end(name)
-    }
-
-    fn element(&mut self, name: &str, text: &str) -> io::Result<()> {
-        self.element_with(name, &[], text)
-    }
-
-    fn optional(&mut self, name: &str, text: Option<&str>) -> io::Result<()> {
-        match text {
-            Some(text) => self.element(name, text),
-            None => Ok(()),
-        }
-    }
-
     /// Writes an amount with 2 decimals and the document currency.
     fn amount(&mut self, name: &str, value: Decimal) -> io::Result<()> {
         let currency = self.currency;
-        self.element_with(name, &[("currencyID", currency)], &format_amount(value))
+        self.out
+            .element_with(name, &[("currencyID", currency)], &format_amount(value))
     }
 
     /// Writes a unit price or price allowance, keeping its decimals.
     fn price(&mut self, name: &str, value: Decimal) -> io::Result<()> {
         let currency = self.currency;
-        self.element_with(name, &[("currencyID", currency)], &format_price(value))
+        self.out
+            .element_with(name, &[("currencyID", currency)], &format_price(value))
     }
 
     fn document(
@@ -155,45 +92,72 @@ impl UblWriter<'_> {
         } else {
             &INVOICE_NAMES
         };
-        self.xml
-            .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-        let root = BytesStart::new(names.root).with_attributes([
-            ("xmlns", names.namespace),
-            ("xmlns:cac", codes::NS_CAC),
-            ("xmlns:cbc", codes::NS_CBC),
-        ]);
-        self.xml.write_event(Event::Start(root))?;
+        self.out.declaration()?;
+        self.out.start_with(
+            names.root,
+            &[
+                ("xmlns", names.namespace),
+                ("xmlns:cac", codes::NS_CAC),
+                ("xmlns:cbc", codes::NS_CBC),
+            ],
+        )?;
 
-        self.element("cbc:UBLVersionID", codes::UBL_VERSION)?;
-        self.element("cbc:CustomizationID", codes::CUSTOMIZATION_ID)?;
-        self.element("cbc:ProfileID", &invoice.business_process_type)?;
-        self.element("cbc:ID", &invoice.number)?;
-        self.element("cbc:IssueDate", &invoice.issue_date)?;
+        self.out.element("cbc:UBLVersionID", codes::UBL_VERSION)?;
+        self.out
+            .term(terms::BT_24)
+            .element("cbc:CustomizationID", codes::CUSTOMIZATION_ID)?;
+        self.out
+            .term(terms::BT_23)
+            .element("cbc:ProfileID", &invoice.business_process_type)?;
+        self.out
+            .term(terms::BT_1)
+            .element("cbc:ID", &invoice.number)?;
+        self.out
+            .term(terms::BT_2)
+            .element("cbc:IssueDate", &invoice.issue_date)?;
         if !invoice.is_credit_note() {
             // The CreditNote schema has no cbc:DueDate, so validation rejects BT-9 there.
-            self.optional("cbc:DueDate", invoice.due_date.as_deref())?;
+            self.out
+                .term(terms::BT_9)
+                .optional("cbc:DueDate", invoice.due_date.as_deref())?;
         }
-        self.element(names.type_code, &invoice.type_code)?;
-        for note in &invoice.notes {
+        self.out
+            .term(terms::BT_3)
+            .element(names.type_code, &invoice.type_code)?;
+        for (index, note) in invoice.notes.iter().enumerate() {
+            // UBL has no subject code element: the French convention writes BT-21 as a
+            // `#CODE#` prefix of BT-22.
             let text = match &note.subject_code {
-                Some(code) => format!("#{code}#{}", note.note),
+                Some(code) => {
+                    self.out.term(terms::BT_21);
+                    format!("#{code}#{}", note.note)
+                }
                 None => note.note.clone(),
             };
-            self.element("cbc:Note", &text)?;
+            self.out
+                .term_detail(terms::BT_22, format!("notes[{index}]"))
+                .element("cbc:Note", &text)?;
         }
-        self.element("cbc:DocumentCurrencyCode", &invoice.currency_code)?;
-        self.optional("cbc:BuyerReference", invoice.buyer_reference.as_deref())?;
+        self.out
+            .term(terms::BT_5)
+            .element("cbc:DocumentCurrencyCode", &invoice.currency_code)?;
+        self.out
+            .term(terms::BT_10)
+            .optional("cbc:BuyerReference", invoice.buyer_reference.as_deref())?;
         if let Some(period) = &invoice.invoicing_period {
-            self.period(period)?;
+            self.period(period, (terms::BG_14, terms::BT_73, terms::BT_74))?;
         }
         self.references(invoice)?;
+        for (index, attachment) in invoice.attachments.iter().enumerate() {
+            self.attachment(index, attachment)?;
+        }
 
-        self.start("cac:AccountingSupplierParty")?;
+        self.out.start("cac:AccountingSupplierParty")?;
         self.party(&seller_view(invoice))?;
-        self.end("cac:AccountingSupplierParty")?;
-        self.start("cac:AccountingCustomerParty")?;
+        self.out.end("cac:AccountingSupplierParty")?;
+        self.out.start("cac:AccountingCustomerParty")?;
         self.party(&buyer_view(invoice))?;
-        self.end("cac:AccountingCustomerParty")?;
+        self.out.end("cac:AccountingCustomerParty")?;
 
         if let Some(delivery) = &invoice.delivery {
             self.delivery(delivery)?;
@@ -201,59 +165,111 @@ impl UblWriter<'_> {
         if let Some(means_code) = invoice.payment_means_code() {
             self.payment_means(invoice, means_code, account)?;
         }
-        if let Some(terms) = &invoice.payment_terms {
-            self.start("cac:PaymentTerms")?;
-            self.element("cbc:Note", terms)?;
-            self.end("cac:PaymentTerms")?;
+        if let Some(payment_terms) = &invoice.payment_terms {
+            self.out.start("cac:PaymentTerms")?;
+            self.out
+                .term(terms::BT_20)
+                .element("cbc:Note", payment_terms)?;
+            self.out.end("cac:PaymentTerms")?;
         }
-        for allowance in &invoice.allowances {
-            self.document_allowance_charge(false, allowance)?;
+        for (index, allowance) in invoice.allowances.iter().enumerate() {
+            self.out.term_detail(
+                terms::DOCUMENT_ALLOWANCE.group,
+                format!("allowances[{index}]"),
+            );
+            self.document_allowance_charge(false, allowance, &terms::DOCUMENT_ALLOWANCE)?;
         }
-        for charge in &invoice.charges {
-            self.document_allowance_charge(true, charge)?;
+        for (index, charge) in invoice.charges.iter().enumerate() {
+            self.out
+                .term_detail(terms::DOCUMENT_CHARGE.group, format!("charges[{index}]"));
+            self.document_allowance_charge(true, charge, &terms::DOCUMENT_CHARGE)?;
         }
         self.tax_total(invoice, totals)?;
         self.monetary_total(invoice, totals)?;
-        for (line, net_amount) in invoice.lines.iter().zip(&totals.line_net_amounts) {
+        for (index, (line, net_amount)) in invoice
+            .lines
+            .iter()
+            .zip(&totals.line_net_amounts)
+            .enumerate()
+        {
+            self.out
+                .term_detail(terms::BG_25, format!("lines[{index}]"));
             self.line(names, line, *net_amount)?;
         }
-        self.end(names.root)
+        self.out.end(names.root)
     }
 
-    fn period(&mut self, period: &Period) -> io::Result<()> {
-        self.start("cac:InvoicePeriod")?;
-        self.optional("cbc:StartDate", period.start_date.as_deref())?;
-        self.optional("cbc:EndDate", period.end_date.as_deref())?;
-        self.end("cac:InvoicePeriod")
+    /// Writes a `cac:InvoicePeriod` with the group, start and end terms given.
+    fn period(&mut self, period: &Period, period_terms: (Term, Term, Term)) -> io::Result<()> {
+        let (group, start, end) = period_terms;
+        self.out.term(group).start("cac:InvoicePeriod")?;
+        self.out
+            .term(start)
+            .optional("cbc:StartDate", period.start_date.as_deref())?;
+        self.out
+            .term(end)
+            .optional("cbc:EndDate", period.end_date.as_deref())?;
+        self.out.end("cac:InvoicePeriod")
     }
 
     /// Writes BT-13, BG-3 and BT-12, in the schema order shared by both roots.
     fn references(&mut self, invoice: &Invoice) -> io::Result<()> {
         if let Some(order) = &invoice.purchase_order_reference {
-            self.start("cac:OrderReference")?;
-            self.element("cbc:ID", order)?;
-            self.end("cac:OrderReference")?;
+            self.out.start("cac:OrderReference")?;
+            self.out.term(terms::BT_13).element("cbc:ID", order)?;
+            self.out.end("cac:OrderReference")?;
         }
-        for preceding in &invoice.preceding_invoices {
-            self.start("cac:BillingReference")?;
-            self.start("cac:InvoiceDocumentReference")?;
-            self.element("cbc:ID", &preceding.reference)?;
-            self.optional("cbc:IssueDate", preceding.issue_date.as_deref())?;
-            self.end("cac:InvoiceDocumentReference")?;
-            self.end("cac:BillingReference")?;
+        for (index, preceding) in invoice.preceding_invoices.iter().enumerate() {
+            self.out
+                .term_detail(terms::BG_3, format!("preceding_invoices[{index}]"))
+                .start("cac:BillingReference")?;
+            self.out.start("cac:InvoiceDocumentReference")?;
+            self.out
+                .term(terms::BT_25)
+                .element("cbc:ID", &preceding.reference)?;
+            self.out
+                .term(terms::BT_26)
+                .optional("cbc:IssueDate", preceding.issue_date.as_deref())?;
+            self.out.end("cac:InvoiceDocumentReference")?;
+            self.out.end("cac:BillingReference")?;
         }
         if let Some(contract) = &invoice.contract_reference {
-            self.start("cac:ContractDocumentReference")?;
-            self.element("cbc:ID", contract)?;
-            self.end("cac:ContractDocumentReference")?;
+            self.out.start("cac:ContractDocumentReference")?;
+            self.out.term(terms::BT_12).element("cbc:ID", contract)?;
+            self.out.end("cac:ContractDocumentReference")?;
         }
         Ok(())
     }
 
+    /// Writes one BG-24 `cac:AdditionalDocumentReference` with its embedded file.
+    fn attachment(&mut self, index: usize, attachment: &Attachment) -> io::Result<()> {
+        self.out
+            .term_detail(terms::BG_24, format!("attachments[{index}]"))
+            .start("cac:AdditionalDocumentReference")?;
+        self.out
+            .term(terms::BT_122)
+            .element("cbc:ID", &attachment.id)?;
+        self.out
+            .term(terms::BT_123)
+            .optional("cbc:DocumentDescription", attachment.description.as_deref())?;
+        self.out.start("cac:Attachment")?;
+        self.out.term(terms::BT_125).element_with(
+            "cbc:EmbeddedDocumentBinaryObject",
+            &[
+                ("mimeCode", &attachment.mime_code),
+                ("filename", &attachment.file_name),
+            ],
+            &attachment.content_base64,
+        )?;
+        self.out.end("cac:Attachment")?;
+        self.out.end("cac:AdditionalDocumentReference")
+    }
+
     fn party(&mut self, party: &PartyView) -> io::Result<()> {
-        self.start("cac:Party")?;
+        let party_terms = party.terms;
+        self.out.term(party_terms.group).start("cac:Party")?;
         if let Some(address) = party.electronic_address {
-            self.element_with(
+            self.out.term(party_terms.electronic_address).element_with(
                 "cbc:EndpointID",
                 &[("schemeID", &address.scheme)],
                 &address.id,
@@ -261,94 +277,149 @@ impl UblWriter<'_> {
         }
 
         if let Some(siret) = party.siret {
-            self.start("cac:PartyIdentification")?;
-            self.element_with("cbc:ID", &[("schemeID", codes::SCHEME_SIRET)], siret)?;
-            self.end("cac:PartyIdentification")?;
+            self.out.start("cac:PartyIdentification")?;
+            self.out.term(party_terms.identifier).element_with(
+                "cbc:ID",
+                &[("schemeID", codes::SCHEME_SIRET)],
+                siret,
+            )?;
+            self.out.end("cac:PartyIdentification")?;
+        }
+        for identifier in party.other_identifiers {
+            self.out.start("cac:PartyIdentification")?;
+            let scheme = identifier
+                .scheme
+                .as_deref()
+                .map(|scheme| ("schemeID", scheme));
+            self.out.term(party_terms.identifier).element_with(
+                "cbc:ID",
+                scheme.as_slice(),
+                &identifier.id,
+            )?;
+            self.out.end("cac:PartyIdentification")?;
         }
 
         if let Some(trading_name) = party.trading_name {
-            self.start("cac:PartyName")?;
-            self.element("cbc:Name", trading_name)?;
-            self.end("cac:PartyName")?;
+            self.out.start("cac:PartyName")?;
+            self.out
+                .term(party_terms.trading_name)
+                .element("cbc:Name", trading_name)?;
+            self.out.end("cac:PartyName")?;
         }
 
-        self.address("cac:PostalAddress", party.address)?;
+        self.address("cac:PostalAddress", party.address, &party_terms.address)?;
         if let Some(vat_identifier) = party.vat_identifier {
-            self.start("cac:PartyTaxScheme")?;
-            self.element("cbc:CompanyID", vat_identifier)?;
+            self.out.start("cac:PartyTaxScheme")?;
+            self.out
+                .term(party_terms.vat_identifier)
+                .element("cbc:CompanyID", vat_identifier)?;
             self.tax_scheme()?;
-            self.end("cac:PartyTaxScheme")?;
+            self.out.end("cac:PartyTaxScheme")?;
         }
 
-        self.start("cac:PartyLegalEntity")?;
-        self.element("cbc:RegistrationName", party.legal_name)?;
+        self.out.start("cac:PartyLegalEntity")?;
+        self.out
+            .term(party_terms.legal_name)
+            .element("cbc:RegistrationName", party.legal_name)?;
         if let Some((legal_id, scheme)) = party.legal_id {
-            self.element_with("cbc:CompanyID", &[("schemeID", scheme)], legal_id)?;
+            let scheme = scheme.map(|scheme| ("schemeID", scheme));
+            self.out.term(party_terms.legal_id).element_with(
+                "cbc:CompanyID",
+                scheme.as_slice(),
+                legal_id,
+            )?;
         }
-        self.end("cac:PartyLegalEntity")?;
+        self.out.end("cac:PartyLegalEntity")?;
 
         if let Some(contact) = party.contact {
-            self.start("cac:Contact")?;
-            self.optional("cbc:Name", contact.name.as_deref())?;
-            self.optional("cbc:Telephone", contact.telephone.as_deref())?;
-            self.optional("cbc:ElectronicMail", contact.email.as_deref())?;
-            self.end("cac:Contact")?;
+            self.out.term(party_terms.contact).start("cac:Contact")?;
+            self.out
+                .term(party_terms.contact_name)
+                .optional("cbc:Name", contact.name.as_deref())?;
+            self.out
+                .term(party_terms.contact_telephone)
+                .optional("cbc:Telephone", contact.telephone.as_deref())?;
+            self.out
+                .term(party_terms.contact_email)
+                .optional("cbc:ElectronicMail", contact.email.as_deref())?;
+            self.out.end("cac:Contact")?;
         }
 
-        self.end("cac:Party")
+        self.out.end("cac:Party")
     }
 
-    fn address(&mut self, element: &str, address: &Address) -> io::Result<()> {
-        self.start(element)?;
-        self.optional("cbc:StreetName", address.line1.as_deref())?;
-        self.optional("cbc:AdditionalStreetName", address.line2.as_deref())?;
-        self.optional("cbc:CityName", address.city.as_deref())?;
-        self.optional("cbc:PostalZone", address.post_code.as_deref())?;
-        self.optional(
+    fn address(
+        &mut self,
+        element: &str,
+        address: &Address,
+        address_terms: &AddressTerms,
+    ) -> io::Result<()> {
+        self.out.term(address_terms.group).start(element)?;
+        self.out
+            .term(address_terms.line1)
+            .optional("cbc:StreetName", address.line1.as_deref())?;
+        self.out
+            .term(address_terms.line2)
+            .optional("cbc:AdditionalStreetName", address.line2.as_deref())?;
+        self.out
+            .term(address_terms.city)
+            .optional("cbc:CityName", address.city.as_deref())?;
+        self.out
+            .term(address_terms.post_code)
+            .optional("cbc:PostalZone", address.post_code.as_deref())?;
+        self.out.term(address_terms.country_subdivision).optional(
             "cbc:CountrySubentity",
             address.country_subdivision.as_deref(),
         )?;
         if let Some(line3) = &address.line3 {
-            self.start("cac:AddressLine")?;
-            self.element("cbc:Line", line3)?;
-            self.end("cac:AddressLine")?;
+            self.out.start("cac:AddressLine")?;
+            self.out
+                .term(address_terms.line3)
+                .element("cbc:Line", line3)?;
+            self.out.end("cac:AddressLine")?;
         }
-        self.start("cac:Country")?;
-        self.element("cbc:IdentificationCode", &address.country_code)?;
-        self.end("cac:Country")?;
-        self.end(element)
+        self.out.start("cac:Country")?;
+        self.out
+            .term(address_terms.country_code)
+            .element("cbc:IdentificationCode", &address.country_code)?;
+        self.out.end("cac:Country")?;
+        self.out.end(element)
     }
 
     fn tax_scheme(&mut self) -> io::Result<()> {
-        self.start("cac:TaxScheme")?;
-        self.element("cbc:ID", codes::TAX_SCHEME_VAT)?;
-        self.end("cac:TaxScheme")
+        self.out.start("cac:TaxScheme")?;
+        self.out.element("cbc:ID", codes::TAX_SCHEME_VAT)?;
+        self.out.end("cac:TaxScheme")
     }
 
     fn delivery(&mut self, delivery: &Delivery) -> io::Result<()> {
-        self.start("cac:Delivery")?;
-        self.optional(
+        self.out.term(terms::BG_13).start("cac:Delivery")?;
+        self.out.term(terms::BT_72).optional(
             "cbc:ActualDeliveryDate",
             delivery.actual_delivery_date.as_deref(),
         )?;
         if delivery.location_id.is_some() || delivery.address.is_some() {
-            self.start("cac:DeliveryLocation")?;
+            self.out.start("cac:DeliveryLocation")?;
             if let Some(location) = &delivery.location_id {
-                self.element_with("cbc:ID", &[("schemeID", &location.scheme)], &location.id)?;
+                self.out.term(terms::BT_71).element_with(
+                    "cbc:ID",
+                    &[("schemeID", &location.scheme)],
+                    &location.id,
+                )?;
             }
             if let Some(address) = &delivery.address {
-                self.address("cac:Address", address)?;
+                self.address("cac:Address", address, &terms::DELIVERY_ADDRESS)?;
             }
-            self.end("cac:DeliveryLocation")?;
+            self.out.end("cac:DeliveryLocation")?;
         }
         if let Some(name) = &delivery.party_name {
-            self.start("cac:DeliveryParty")?;
-            self.start("cac:PartyName")?;
-            self.element("cbc:Name", name)?;
-            self.end("cac:PartyName")?;
-            self.end("cac:DeliveryParty")?;
+            self.out.start("cac:DeliveryParty")?;
+            self.out.start("cac:PartyName")?;
+            self.out.term(terms::BT_70).element("cbc:Name", name)?;
+            self.out.end("cac:PartyName")?;
+            self.out.end("cac:DeliveryParty")?;
         }
-        self.end("cac:Delivery")
+        self.out.end("cac:Delivery")
     }
 
     fn payment_means(
@@ -361,51 +432,69 @@ impl UblWriter<'_> {
             .payment_instructions
             .as_ref()
             .and_then(|instructions| instructions.remittance_information.as_deref());
-        self.start("cac:PaymentMeans")?;
-        self.element("cbc:PaymentMeansCode", means_code)?;
-        self.optional("cbc:PaymentID", remittance)?;
+        self.out.term(terms::BG_16).start("cac:PaymentMeans")?;
+        self.out
+            .term(terms::BT_81)
+            .element("cbc:PaymentMeansCode", means_code)?;
+        self.out
+            .term(terms::BT_83)
+            .optional("cbc:PaymentID", remittance)?;
         if let Some(account) = account {
-            self.start("cac:PayeeFinancialAccount")?;
-            self.element("cbc:ID", &account.iban)?;
-            self.optional("cbc:Name", account.account_name.as_deref())?;
+            self.out
+                .term(terms::BG_17)
+                .start("cac:PayeeFinancialAccount")?;
+            self.out
+                .term(terms::BT_84)
+                .element("cbc:ID", &account.iban)?;
+            self.out
+                .term(terms::BT_85)
+                .optional("cbc:Name", account.account_name.as_deref())?;
             if let Some(bic) = &account.bic {
-                self.start("cac:FinancialInstitutionBranch")?;
-                self.element("cbc:ID", bic)?;
-                self.end("cac:FinancialInstitutionBranch")?;
+                self.out.start("cac:FinancialInstitutionBranch")?;
+                self.out.term(terms::BT_86).element("cbc:ID", bic)?;
+                self.out.end("cac:FinancialInstitutionBranch")?;
             }
-            self.end("cac:PayeeFinancialAccount")?;
+            self.out.end("cac:PayeeFinancialAccount")?;
         }
-        self.end("cac:PaymentMeans")
+        self.out.end("cac:PaymentMeans")
     }
 
     /// Writes a `cac:TaxCategory` or `cac:ClassifiedTaxCategory`, without a rate for
-    /// category O.
+    /// category O. `vat_terms` names the category and rate terms of this context.
     fn tax_category(
         &mut self,
         element: &str,
         category: &str,
         rate: Option<Decimal>,
         exemption: Option<(Option<&str>, Option<&str>)>,
+        vat_terms: (Term, Term),
     ) -> io::Result<()> {
-        self.start(element)?;
-        self.element("cbc:ID", category)?;
+        self.out.start(element)?;
+        self.out.term(vat_terms.0).element("cbc:ID", category)?;
         if let Some(rate) = rate {
-            self.element("cbc:Percent", &format_rate(rate))?;
+            self.out
+                .term(vat_terms.1)
+                .element("cbc:Percent", &format_rate(rate))?;
         }
         if let Some((reason_code, reason)) = exemption {
-            self.optional("cbc:TaxExemptionReasonCode", reason_code)?;
-            self.optional("cbc:TaxExemptionReason", reason)?;
+            self.out
+                .term(terms::BT_121)
+                .optional("cbc:TaxExemptionReasonCode", reason_code)?;
+            self.out
+                .term(terms::BT_120)
+                .optional("cbc:TaxExemptionReason", reason)?;
         }
         self.tax_scheme()?;
-        self.end(element)
+        self.out.end(element)
     }
 
     fn document_allowance_charge(
         &mut self,
         is_charge: bool,
         item: &DocumentAllowanceCharge,
+        item_terms: &AllowanceChargeTerms,
     ) -> io::Result<()> {
-        self.start("cac:AllowanceCharge")?;
+        self.out.start("cac:AllowanceCharge")?;
         self.allowance_charge_fields(
             is_charge,
             item.reason_code.as_deref(),
@@ -413,17 +502,28 @@ impl UblWriter<'_> {
             item.percentage,
             item.amount,
             item.base_amount,
+            item_terms,
         )?;
-        self.tax_category("cac:TaxCategory", &item.vat_category, item.vat_rate, None)?;
-        self.end("cac:AllowanceCharge")
+        let vat_terms = item_terms
+            .vat
+            .expect("document level allowances and charges carry VAT terms");
+        self.tax_category(
+            "cac:TaxCategory",
+            &item.vat_category,
+            item.vat_rate,
+            None,
+            vat_terms,
+        )?;
+        self.out.end("cac:AllowanceCharge")
     }
 
     fn line_allowance_charge(
         &mut self,
         is_charge: bool,
         item: &LineAllowanceCharge,
+        item_terms: &AllowanceChargeTerms,
     ) -> io::Result<()> {
-        self.start("cac:AllowanceCharge")?;
+        self.out.start("cac:AllowanceCharge")?;
         self.allowance_charge_fields(
             is_charge,
             item.reason_code.as_deref(),
@@ -431,10 +531,12 @@ impl UblWriter<'_> {
             item.percentage,
             item.amount,
             item.base_amount,
+            item_terms,
         )?;
-        self.end("cac:AllowanceCharge")
+        self.out.end("cac:AllowanceCharge")
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn allowance_charge_fields(
         &mut self,
         is_charge: bool,
@@ -443,166 +545,166 @@ impl UblWriter<'_> {
         percentage: Option<Decimal>,
         amount: Decimal,
         base_amount: Option<Decimal>,
+        item_terms: &AllowanceChargeTerms,
     ) -> io::Result<()> {
-        self.element(
+        self.out.element(
             "cbc:ChargeIndicator",
             if is_charge { "true" } else { "false" },
         )?;
-        self.optional("cbc:AllowanceChargeReasonCode", reason_code)?;
-        self.optional("cbc:AllowanceChargeReason", reason)?;
+        self.out
+            .term(item_terms.reason_code)
+            .optional("cbc:AllowanceChargeReasonCode", reason_code)?;
+        self.out
+            .term(item_terms.reason)
+            .optional("cbc:AllowanceChargeReason", reason)?;
         if let Some(percentage) = percentage {
-            self.element("cbc:MultiplierFactorNumeric", &format_plain(percentage))?;
+            self.out
+                .term(item_terms.percentage)
+                .element("cbc:MultiplierFactorNumeric", &format_plain(percentage))?;
         }
+        self.out.term(item_terms.amount);
         self.amount("cbc:Amount", amount)?;
         if let Some(base_amount) = base_amount {
+            self.out.term(item_terms.base_amount);
             self.amount("cbc:BaseAmount", base_amount)?;
         }
         Ok(())
     }
 
     fn tax_total(&mut self, invoice: &Invoice, totals: &Totals) -> io::Result<()> {
-        self.start("cac:TaxTotal")?;
+        self.out.start("cac:TaxTotal")?;
+        self.out.term(terms::BT_110);
         self.amount("cbc:TaxAmount", totals.total_vat_amount)?;
         for group in &totals.vat_breakdown {
             self.tax_subtotal(invoice, group)?;
         }
-        self.end("cac:TaxTotal")
+        self.out.end("cac:TaxTotal")
     }
 
     fn tax_subtotal(&mut self, invoice: &Invoice, group: &VatBreakdown) -> io::Result<()> {
-        let exemption = invoice
-            .vat_exemptions
-            .iter()
-            .find(|exemption| exemption.vat_category == group.category)
-            .map(|exemption| {
-                (
-                    exemption.reason_code.as_deref(),
-                    exemption.reason.as_deref(),
-                )
-            });
-        self.start("cac:TaxSubtotal")?;
+        let exemption = invoice.exemption_for(&group.category);
+        self.out.term(terms::BG_23).start("cac:TaxSubtotal")?;
+        self.out.term(terms::BT_116);
         self.amount("cbc:TaxableAmount", group.taxable_amount)?;
+        self.out.term(terms::BT_117);
         self.amount("cbc:TaxAmount", group.tax_amount)?;
-        self.tax_category("cac:TaxCategory", &group.category, group.rate, exemption)?;
-        self.end("cac:TaxSubtotal")
+        self.tax_category(
+            "cac:TaxCategory",
+            &group.category,
+            group.rate,
+            exemption,
+            (terms::BT_118, terms::BT_119),
+        )?;
+        self.out.end("cac:TaxSubtotal")
     }
 
     fn monetary_total(&mut self, invoice: &Invoice, totals: &Totals) -> io::Result<()> {
-        self.start("cac:LegalMonetaryTotal")?;
+        self.out
+            .term(terms::BG_22)
+            .start("cac:LegalMonetaryTotal")?;
+        self.out.term(terms::BT_106);
         self.amount("cbc:LineExtensionAmount", totals.sum_of_line_net_amounts)?;
+        self.out.term(terms::BT_109);
         self.amount("cbc:TaxExclusiveAmount", totals.total_without_vat)?;
+        self.out.term(terms::BT_112);
         self.amount("cbc:TaxInclusiveAmount", totals.total_with_vat)?;
         if !invoice.allowances.is_empty() {
+            self.out.term(terms::BT_107);
             self.amount("cbc:AllowanceTotalAmount", totals.sum_of_allowances)?;
         }
         if !invoice.charges.is_empty() {
+            self.out.term(terms::BT_108);
             self.amount("cbc:ChargeTotalAmount", totals.sum_of_charges)?;
         }
         if invoice.paid_amount.is_some() {
+            self.out.term(terms::BT_113);
             self.amount("cbc:PrepaidAmount", totals.paid_amount)?;
         }
+        self.out.term(terms::BT_115);
         self.amount("cbc:PayableAmount", totals.amount_due_for_payment)?;
-        self.end("cac:LegalMonetaryTotal")
+        self.out.end("cac:LegalMonetaryTotal")
     }
 
     fn line(&mut self, names: &DocumentNames, line: &Line, net_amount: Decimal) -> io::Result<()> {
-        self.start(names.line)?;
-        self.element("cbc:ID", &line.id)?;
-        self.optional("cbc:Note", line.note.as_deref())?;
-        self.element_with(
-            names.quantity,
-            &[("unitCode", &line.unit_code)],
-            &format_plain(line.quantity),
-        )?;
+        self.out.start(names.line)?;
+        self.out.term(terms::BT_126).element("cbc:ID", &line.id)?;
+        self.out
+            .term(terms::BT_127)
+            .optional("cbc:Note", line.note.as_deref())?;
+        self.out
+            .term(terms::BT_129)
+            .term(terms::BT_130)
+            .element_with(
+                names.quantity,
+                &[("unitCode", &line.unit_code)],
+                &format_plain(line.quantity),
+            )?;
+        self.out.term(terms::BT_131);
         self.amount("cbc:LineExtensionAmount", net_amount)?;
         if let Some(period) = &line.period {
-            self.period(period)?;
+            self.period(period, (terms::BG_26, terms::BT_134, terms::BT_135))?;
         }
         for allowance in &line.allowances {
-            self.line_allowance_charge(false, allowance)?;
+            self.out.term(terms::LINE_ALLOWANCE.group);
+            self.line_allowance_charge(false, allowance, &terms::LINE_ALLOWANCE)?;
         }
         for charge in &line.charges {
-            self.line_allowance_charge(true, charge)?;
+            self.out.term(terms::LINE_CHARGE.group);
+            self.line_allowance_charge(true, charge, &terms::LINE_CHARGE)?;
         }
 
-        self.start("cac:Item")?;
-        self.optional("cbc:Description", line.item_description.as_deref())?;
-        self.element("cbc:Name", &line.item_name)?;
+        self.out.term(terms::BG_31).start("cac:Item")?;
+        self.out
+            .term(terms::BT_154)
+            .optional("cbc:Description", line.item_description.as_deref())?;
+        self.out
+            .term(terms::BT_153)
+            .element("cbc:Name", &line.item_name)?;
         if let Some(seller_id) = &line.seller_item_id {
-            self.start("cac:SellersItemIdentification")?;
-            self.element("cbc:ID", seller_id)?;
-            self.end("cac:SellersItemIdentification")?;
+            self.out.start("cac:SellersItemIdentification")?;
+            self.out.term(terms::BT_155).element("cbc:ID", seller_id)?;
+            self.out.end("cac:SellersItemIdentification")?;
         }
         if let Some(standard) = &line.standard_item_id {
-            self.start("cac:StandardItemIdentification")?;
-            self.element_with("cbc:ID", &[("schemeID", &standard.scheme)], &standard.id)?;
-            self.end("cac:StandardItemIdentification")?;
+            self.out.start("cac:StandardItemIdentification")?;
+            self.out.term(terms::BT_157).element_with(
+                "cbc:ID",
+                &[("schemeID", &standard.scheme)],
+                &standard.id,
+            )?;
+            self.out.end("cac:StandardItemIdentification")?;
         }
+        self.out.term(terms::BG_30);
         self.tax_category(
             "cac:ClassifiedTaxCategory",
             &line.vat_category,
             line.vat_rate,
             None,
+            (terms::BT_151, terms::BT_152),
         )?;
-        self.end("cac:Item")?;
+        self.out.end("cac:Item")?;
 
-        self.start("cac:Price")?;
+        self.out.term(terms::BG_29).start("cac:Price")?;
+        self.out.term(terms::BT_146);
         self.price("cbc:PriceAmount", line.net_price)?;
         if let Some(base_quantity) = line.base_quantity {
-            self.element_with(
+            self.out.term(terms::BT_149).element_with(
                 "cbc:BaseQuantity",
                 &[("unitCode", &line.unit_code)],
                 &format_plain(base_quantity),
             )?;
         }
         if let (Some(gross), Some(discount)) = (line.gross_price, line.price_discount) {
-            self.start("cac:AllowanceCharge")?;
-            self.element("cbc:ChargeIndicator", "false")?;
+            self.out.start("cac:AllowanceCharge")?;
+            self.out.element("cbc:ChargeIndicator", "false")?;
+            self.out.term(terms::BT_147);
             self.price("cbc:Amount", discount)?;
+            self.out.term(terms::BT_148);
             self.price("cbc:BaseAmount", gross)?;
-            self.end("cac:AllowanceCharge")?;
+            self.out.end("cac:AllowanceCharge")?;
         }
-        self.end("cac:Price")?;
-        self.end(names.line)
-    }
-}
-
-fn seller_view(invoice: &Invoice) -> PartyView<'_> {
-    let seller = &invoice.seller;
-    PartyView {
-        electronic_address: seller.electronic_address.as_ref(),
-        siret: seller.siret.as_deref(),
-        trading_name: seller.trading_name.as_deref(),
-        address: &seller.address,
-        vat_identifier: seller.vat_identifier.as_deref(),
-        legal_name: &seller.name,
-        legal_id: invoice
-            .seller_siren()
-            .map(|siren| (siren, codes::SCHEME_SIREN)),
-        contact: seller.contact.as_ref(),
-    }
-}
-
-fn buyer_view(invoice: &Invoice) -> PartyView<'_> {
-    let buyer = &invoice.buyer;
-    let legal_id = match codes::BUYER_LEGAL_ID {
-        BuyerLegalId::Siret => buyer
-            .siret
-            .as_deref()
-            .map(|siret| (siret, codes::SCHEME_SIRET)),
-        BuyerLegalId::Siren => invoice
-            .buyer_siren()
-            .map(|siren| (siren, codes::SCHEME_SIREN)),
-    };
-    PartyView {
-        electronic_address: buyer.electronic_address.as_ref(),
-        siret: buyer.siret.as_deref(),
-        trading_name: buyer.trading_name.as_deref(),
-        address: &buyer.address,
-        vat_identifier: buyer.vat_identifier.as_deref(),
-        legal_name: &buyer.name,
-        legal_id,
-        contact: buyer.contact.as_ref(),
+        self.out.end("cac:Price")?;
+        self.out.end(names.line)
     }
 }
 

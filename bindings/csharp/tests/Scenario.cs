@@ -49,6 +49,7 @@ internal static class Scenario
         Step("deposit until integrated", () => CheckDeposit(sandboxUrl, sampleInvoice));
         Step("wrong technical password", () => CheckWrongTechnicalPassword(sandboxUrl));
         Step("invalid invoice", () => CheckInvalidInvoice(sandboxUrl, sampleInvoice));
+        Step("buyer look-up", () => CheckBuyerLookup(sandboxUrl));
         Step("disposed handle", CheckDisposed);
 
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} passed, {1} failed", passed, failed));
@@ -234,6 +235,34 @@ internal static class Scenario
             Console.WriteLine("  flux " + fluxNumber + " final after " + polls + " polls");
 
             CheckConcurrentStatus(client, query);
+        }
+    }
+
+    private static void CheckBuyerLookup(string sandboxUrl)
+    {
+        using (var client = new ChorusClient())
+        {
+            client.Configure(SandboxConfiguration(sandboxUrl, "sandbox-technical-password"));
+            object buyer = ChorusJson.Parse(client.LookupBuyer("{\"siret\": \"11000201100044\"}"));
+            Check("buyer requires a service code",
+                ChorusJson.GetString(buyer, "requirement") == "service_code", Describe(buyer));
+            Check("buyer structure id", ChorusJson.GetInteger(buyer, "structure_id") == 26301, Describe(buyer));
+
+            object structures = ChorusJson.Parse(client.ListSupplierStructures());
+            Check("supplier structures listed",
+                ChorusJson.GetMember(structures, "structures") is List<object>, Describe(structures));
+
+            ChorusException error = null;
+            try
+            {
+                client.LookupBuyer("{\"siret\": \"35600000000048\"}");
+            }
+            catch (ChorusException caught)
+            {
+                error = caught;
+            }
+            Check("unknown buyer raises NotFound", error != null && error.Code == ChorusResult.NotFound,
+                error == null ? "no exception" : Describe(error));
         }
     }
 

@@ -491,6 +491,30 @@ begin
   end;
 end;
 
+procedure CheckBuyerLookup(const SandboxUrl: string);
+var
+  Client: TChorusClient;
+  Buyer, Structures: string;
+begin
+  Client := TChorusClient.Create;
+  try
+    Client.Configure(SandboxConfiguration(SandboxUrl, 'sandbox-technical-password'));
+    Buyer := Client.LookupBuyer('{"siret": "11000201100044"}');
+    Check('buyer requires a service code', ChorusJsonMember(Buyer, 'requirement') = 'service_code', Buyer);
+    Structures := Client.ListSupplierStructures;
+    Check('supplier structures listed', Pos(SampleSellerSiret, Structures) > 0, Structures);
+    try
+      Client.LookupBuyer('{"siret": "35600000000048"}');
+      Check('unknown buyer raises EChorusError', False, 'no exception');
+    except
+      on E: EChorusError do
+        Check('unknown buyer code is CHORUS_ERR_NOT_FOUND', E.Code = CHORUS_ERR_NOT_FOUND, Describe(E));
+    end;
+  finally
+    Client.Free;
+  end;
+end;
+
 { Runs one group of checks; an unexpected exception counts as one failed check. }
 type
   TStep = procedure;
@@ -529,6 +553,11 @@ begin
   CheckInvalidInvoice(SandboxUrl, SampleInvoice);
 end;
 
+procedure StepBuyerLookup;
+begin
+  CheckBuyerLookup(SandboxUrl);
+end;
+
 begin
   NonAsciiAccountName := 'Soci' + Utf8BytesToString([$C3, $A9]) + 't' + Utf8BytesToString([$C3, $A9])
     + ' G' + Utf8BytesToString([$C3, $A9]) + 'n' + Utf8BytesToString([$C3, $A9]) + 'rale '
@@ -558,6 +587,7 @@ begin
   RunStep('deposit until integrated', StepDeposit);
   RunStep('wrong technical password', StepWrongTechnicalPassword);
   RunStep('invalid invoice', StepInvalidInvoice);
+  RunStep('buyer look-up', StepBuyerLookup);
 
   WriteLn(Format('%d passed, %d failed', [Passed, Failed]));
   if Failed > 0 then

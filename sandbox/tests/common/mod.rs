@@ -202,7 +202,7 @@ impl Sandbox {
                 )
                 .json();
             let state = report["etatCourantDepotFlux"].as_str().unwrap_or("");
-            if state == "IN_INTEGRE" || state == "IN_REJETE" {
+            if ["IN_INTEGRE", "IN_INTEGRE_PARTIEL", "IN_REJETE"].contains(&state) {
                 return report;
             }
             assert!(

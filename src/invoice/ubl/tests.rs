@@ -354,10 +354,20 @@ fn text_is_escaped_not_markup() {
 
 #[test]
 fn attribute_values_escaped() {
+    // Every attribute value is a checked code except the attachment's file name.
     let mut invoice = sample();
-    invoice.lines[0].standard_item_id.as_mut().unwrap().scheme = "0160\"x".to_owned();
+    invoice.attachments.push(super::super::Attachment {
+        id: "A1".to_owned(),
+        description: None,
+        file_name: "plan \"A\" & <B>.pdf".to_owned(),
+        mime_code: "application/pdf".to_owned(),
+        content_base64: "JVBERi0xLjQKJSVFT0YK".to_owned(),
+    });
     let xml = xml_of(&invoice, None);
-    assert!(xml.contains("schemeID=\"0160&quot;x\""), "{xml}");
+    assert!(
+        xml.contains("filename=\"plan &quot;A&quot; &amp; &lt;B&gt;.pdf\""),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -489,4 +499,135 @@ fn example_documents_written() {
             std::fs::write(&path, &bytes).expect("example can be written");
         }
     }
+}
+
+fn commented_ubl(invoice: &Invoice) -> String {
+    let options = super::super::XmlOptions {
+        syntax: super::super::Syntax::Ubl,
+        commented: true,
+    };
+    let bytes = invoice.to_xml(options, None).expect("invoice is valid");
+    String::from_utf8(bytes).expect("UBL output is UTF-8")
+}
+
+#[test]
+fn commented_output_names_terms() {
+    let xml = commented_ubl(&sample());
+    for expected in [
+        "<!-- BT-1 Numéro de facture / Invoice number -->\n  <cbc:ID>F124212</cbc:ID>",
+        "<!-- BT-21 Sujet de la note de facture en code / Invoice note subject code -->\n  <!-- BT-22 Note de facture / Invoice note (notes[0]) -->\n  <cbc:Note>#AAI#",
+        "<!-- BG-4 Vendeur / Seller -->\n    <cac:Party>",
+        "<!-- BT-46 Identifiant de l'acheteur / Buyer identifier -->",
+        "<!-- BT-129 Quantité facturée / Invoiced quantity -->\n    <!-- BT-130 ",
+        "<!-- BG-21 Charge ou frais au niveau du document / Document level charge (charges[0]) -->",
+        "<!-- BT-148 Prix brut de l'article / Item gross price -->",
+    ] {
+        assert!(xml.contains(expected), "missing {expected:?} in\n{xml}");
+    }
+    // A note without subject code gets no BT-21 comment.
+    assert!(
+        xml.contains("<!-- BT-22 Note de facture / Invoice note (notes[2]) -->\n  <cbc:Note>note sans sujet !</cbc:Note>"),
+        "{xml}"
+    );
+}
+
+/// Removes every line that contains a comment.
+fn without_comment_lines(xml: &str) -> String {
+    xml.lines()
+        .filter(|line| !line.trim_start().starts_with("<!--"))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+#[test]
+fn commented_output_differs_only_by_comments() {
+    for invoice in [sample(), credit_note()] {
+        let plain = xml_of(&invoice, None);
+        let commented = commented_ubl(&invoice);
+        let comments = commented.matches("<!--").count();
+        assert!(comments > 50, "{comments} comments");
+        assert_eq!(without_comment_lines(&commented), plain);
+    }
+}
+
+#[test]
+fn comments_hold_no_double_hyphen() {
+    let mut invoice = sample();
+    invoice.notes[2].note = "-- fin --".to_owned();
+    let xml = commented_ubl(&invoice);
+    let mut reader = Reader::from_str(&xml);
+    let mut comments = 0;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Comment(text) => {
+                comments += 1;
+                let text = String::from_utf8_lossy(text.as_ref()).into_owned();
+                assert!(!text.contains("--"), "{text:?}");
+                assert!(!text.ends_with('-'), "{text:?}");
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(comments > 0);
+}
+
+#[test]
+fn attachment_written_after_contract() {
+    let mut invoice = sample();
+    invoice.attachments.push(super::super::Attachment {
+        id: "BL-1".to_owned(),
+        description: Some("Bon de livraison n° 12 & co".to_owned()),
+        file_name: "bon-livraison.pdf".to_owned(),
+        mime_code: "application/pdf".to_owned(),
+        content_base64: "JVBERi0xLjQKJSVFT0YK".to_owned(),
+    });
+    let xml = xml_of(&invoice, None);
+    let expected = "<cac:AdditionalDocumentReference>
+    <cbc:ID>BL-1</cbc:ID>
+    <cbc:DocumentDescription>Bon de livraison n° 12 &amp; co</cbc:DocumentDescription>
+    <cac:Attachment>
+      <cbc:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" filename=\"bon-livraison.pdf\">JVBERi0xLjQKJSVFT0YK</cbc:EmbeddedDocumentBinaryObject>
+    </cac:Attachment>
+  </cac:AdditionalDocumentReference>";
+    assert!(xml.contains(expected), "{xml}");
+    let order = top_level_elements(&xml);
+    let contract = order
+        .iter()
+        .position(|name| name == "cac:ContractDocumentReference")
+        .unwrap();
+    assert_eq!(order[contract + 1], "cac:AdditionalDocumentReference");
+    assert_eq!(order[contract + 2], "cac:AccountingSupplierParty");
+}
+
+#[test]
+fn foreign_seller_identifiers_in_ubl() {
+    let mut invoice = sample();
+    invoice.seller.siret = None;
+    invoice.seller.siren = None;
+    invoice.seller.address.country_code = "DE".to_owned();
+    invoice.seller.vat_identifier = Some("DE123456789".to_owned());
+    invoice.seller.identifiers = vec![
+        super::super::PartyIdentifier {
+            scheme: Some("0088".to_owned()),
+            id: "4000001123452".to_owned(),
+        },
+        super::super::PartyIdentifier {
+            scheme: None,
+            id: "LIEF-77".to_owned(),
+        },
+    ];
+    invoice.seller.legal_registration = Some(super::super::PartyIdentifier {
+        scheme: None,
+        id: "HRB 1234".to_owned(),
+    });
+    let xml = xml_of(&invoice, None);
+    for expected in [
+        "<cac:PartyIdentification>\n        <cbc:ID schemeID=\"0088\">4000001123452</cbc:ID>",
+        "<cac:PartyIdentification>\n        <cbc:ID>LIEF-77</cbc:ID>",
+        "<cbc:CompanyID>HRB 1234</cbc:CompanyID>",
+    ] {
+        assert!(xml.contains(expected), "missing {expected:?} in\n{xml}");
+    }
+    assert!(!xml.contains("schemeID=\"0002\""), "{xml}");
 }

@@ -4,14 +4,25 @@
 use rust_decimal::Decimal;
 
 use super::super::checks::{self, IbanCheck, VatIdCheck};
+use super::super::code_lists;
 use super::super::codes::{self, vat};
 use super::super::decimal::{format_amount, round_amount, significant_decimals};
 use super::super::model::{
-    Address, Contact, DocumentAllowanceCharge, LineAllowanceCharge, Period, SchemedId,
+    Address, Contact, DocumentAllowanceCharge, LineAllowanceCharge, PartyIdentifier, Period,
+    SchemedId,
 };
 use super::super::Problem;
 use super::{MAX_AMOUNT_DECIMALS, MAX_RATE_DECIMALS, MAX_REASON};
 use crate::config::BankAccount;
+
+/// The code list a scheme identifier belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SchemeList {
+    /// CEF electronic address schemes, for BT-34 and BT-49 (BR-CL-25).
+    Eas,
+    /// ISO 6523 ICD schemes, for BT-71 and BT-157 (BR-CL-21, BR-CL-26).
+    Icd,
+}
 
 pub(super) struct Checker {
     pub(super) problems: Vec<Problem>,
@@ -299,13 +310,34 @@ impl Checker {
         }
     }
 
-    /// Checks a schemed identifier. SIRET (0009), SIREN (0002) and French e-invoicing
-    /// addresses (0225, a SIREN optionally followed by `_suffix`) are checked in depth.
-    pub(super) fn schemed_id(&mut self, path: &str, identifier: &SchemedId) {
+    /// Checks a schemed identifier and that its scheme is in `list`. SIRET (0009), SIREN
+    /// (0002) and French e-invoicing addresses (0225, a SIREN optionally followed by
+    /// `_suffix`) are checked in depth.
+    pub(super) fn schemed_id(&mut self, path: &str, identifier: &SchemedId, list: SchemeList) {
         let scheme_path = format!("{path}.scheme");
         let id_path = format!("{path}.id");
         self.text(&scheme_path, &identifier.scheme, None);
         self.text(&id_path, &identifier.id, None);
+        let scheme = identifier.scheme.as_str();
+        let (known, list_fr, list_en) = match list {
+            SchemeList::Eas => (
+                code_lists::contains(&code_lists::EAS, scheme),
+                "un schéma d'adresse électronique EAS, par exemple 0225 ou 0009",
+                "a CEF EAS electronic address scheme, for example 0225 or 0009",
+            ),
+            SchemeList::Icd => (
+                code_lists::contains(&code_lists::ICD, scheme),
+                "un code ICD ISO 6523, par exemple 0009 (SIRET) ou 0160 (GTIN)",
+                "an ISO 6523 ICD code, for example 0009 (SIRET) or 0160 (GTIN)",
+            ),
+        };
+        if !known && !scheme.trim().is_empty() {
+            self.add(
+                &scheme_path,
+                format!("schéma inconnu « {scheme} » : attendu {list_fr}"),
+                format!("unknown scheme \"{scheme}\": expected {list_en}"),
+            );
+        }
         match identifier.scheme.as_str() {
             codes::SCHEME_SIRET => self.siret(&id_path, &identifier.id),
             codes::SCHEME_SIREN => self.siren(&id_path, &identifier.id, None),
@@ -320,6 +352,30 @@ impl Checker {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Checks a BT-29 or BT-30 identifier of a seller established abroad: its scheme,
+    /// when given, is an ISO 6523 ICD (BR-CL-10 and BR-CL-11), and SIRET and SIREN go in
+    /// their own fields.
+    pub(super) fn party_identifier(&mut self, path: &str, identifier: &PartyIdentifier) {
+        self.text(&format!("{path}.id"), &identifier.id, None);
+        let Some(scheme) = &identifier.scheme else {
+            return;
+        };
+        let scheme_path = format!("{path}.scheme");
+        if scheme == codes::SCHEME_SIRET || scheme == codes::SCHEME_SIREN {
+            self.add(
+                scheme_path,
+                format!("schéma {scheme} : donner le SIRET dans siret et le SIREN dans siren"),
+                format!("scheme {scheme}: give the SIRET in siret and the SIREN in siren"),
+            );
+        } else if !code_lists::contains(&code_lists::ICD, scheme) {
+            self.add(
+                scheme_path,
+                format!("schéma inconnu « {scheme} » : attendu un code ICD ISO 6523, par exemple 0088 (GLN)"),
+                format!("unknown scheme \"{scheme}\": expected an ISO 6523 ICD code, for example 0088 (GLN)"),
+            );
         }
     }
 
@@ -387,11 +443,14 @@ impl Checker {
         }
     }
 
-    /// Checks the reason (BR-33, BR-38, BR-42, BR-44), percentage and amounts shared by
-    /// document and line allowances and charges.
+    /// Checks the reason (BR-33, BR-38, BR-42, BR-44, with codes from UNTDID 5189 for
+    /// allowances and UNTDID 7161 for charges), percentage and amounts shared by document
+    /// and line allowances and charges.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn allowance_charge_common(
         &mut self,
         path: &str,
+        is_charge: bool,
         amount: Decimal,
         base_amount: Option<Decimal>,
         percentage: Option<Decimal>,
@@ -428,13 +487,24 @@ impl Checker {
         }
         self.optional_text(&format!("{path}.reason"), reason, Some(MAX_REASON));
         if let Some(code) = reason_code {
-            let well_formed = (1..=3).contains(&code.len())
-                && code.bytes().all(|byte| byte.is_ascii_alphanumeric());
-            if !well_formed {
+            let (list, list_fr, list_en): (&[&str], _, _) = if is_charge {
+                (
+                    &code_lists::CHARGE_REASONS,
+                    "un code de frais UNTDID 7161, par exemple FC (fret)",
+                    "a UNTDID 7161 charge code, for example FC (freight)",
+                )
+            } else {
+                (
+                    &code_lists::ALLOWANCE_REASONS,
+                    "un code de remise UNTDID 5189, par exemple 95 (remise)",
+                    "a UNTDID 5189 allowance code, for example 95 (discount)",
+                )
+            };
+            if !code_lists::contains(list, code) {
                 self.add(
                     format!("{path}.reason_code"),
-                    format!("code motif invalide « {code} » : attendu un code UNCL5189 (remise) ou UNCL7161 (frais), par exemple 95 ou FC"),
-                    format!("invalid reason code \"{code}\": expected a UNCL5189 (allowance) or UNCL7161 (charge) code, for example 95 or FC"),
+                    format!("code motif invalide « {code} » : attendu {list_fr}"),
+                    format!("invalid reason code \"{code}\": expected {list_en}"),
                 );
             }
         }
@@ -447,9 +517,15 @@ impl Checker {
         }
     }
 
-    pub(super) fn document_allowance_charge(&mut self, path: &str, item: &DocumentAllowanceCharge) {
+    pub(super) fn document_allowance_charge(
+        &mut self,
+        path: &str,
+        is_charge: bool,
+        item: &DocumentAllowanceCharge,
+    ) {
         self.allowance_charge_common(
             path,
+            is_charge,
             item.amount,
             item.base_amount,
             item.percentage,
@@ -459,9 +535,15 @@ impl Checker {
         self.vat_category_and_rate(path, &item.vat_category, item.vat_rate);
     }
 
-    pub(super) fn line_allowance_charge(&mut self, path: &str, item: &LineAllowanceCharge) {
+    pub(super) fn line_allowance_charge(
+        &mut self,
+        path: &str,
+        is_charge: bool,
+        item: &LineAllowanceCharge,
+    ) {
         self.allowance_charge_common(
             path,
+            is_charge,
             item.amount,
             item.base_amount,
             item.percentage,

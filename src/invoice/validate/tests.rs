@@ -4,8 +4,8 @@ use rust_decimal::Decimal;
 
 use super::super::decimal::dec;
 use super::super::model::{
-    Contact, DocumentAllowanceCharge, ExpectedTotals, LineAllowanceCharge, PaymentInstructions,
-    Period, SchemedId, VatExemption,
+    Attachment, Contact, DocumentAllowanceCharge, ExpectedTotals, LineAllowanceCharge,
+    PartyIdentifier, PaymentInstructions, Period, SchemedId, VatExemption,
 };
 use super::super::{parse_invoice, Invoice, Problem};
 use crate::config::BankAccount;
@@ -936,4 +936,317 @@ fn allowance_helper_is_valid() {
         invoice.expected_totals = None;
     });
     assert_eq!(problems, Vec::<Problem>::new());
+}
+
+/// Returns a valid PDF attachment: "%PDF-1.4\n%%EOF\n" encoded in base64.
+fn pdf_attachment() -> Attachment {
+    Attachment {
+        id: "BL-1".to_owned(),
+        description: Some("Bon de livraison".to_owned()),
+        file_name: "bon-livraison.pdf".to_owned(),
+        mime_code: "application/pdf".to_owned(),
+        content_base64: "JVBERi0xLjQKJSVFT0YK".to_owned(),
+    }
+}
+
+fn problems_with_attachment(edit: impl FnOnce(&mut Attachment)) -> Vec<Problem> {
+    problems_after(|invoice| {
+        let mut attachment = pdf_attachment();
+        edit(&mut attachment);
+        invoice.attachments.push(attachment);
+    })
+}
+
+#[test]
+fn attachment_valid() {
+    assert_eq!(problems_with_attachment(|_| {}), Vec::<Problem>::new());
+    let png = problems_with_attachment(|attachment| {
+        attachment.file_name = "photo.PNG".to_owned();
+        attachment.mime_code = "image/png".to_owned();
+        attachment.content_base64 = "iVBORw0KGgoAAAAN".to_owned();
+    });
+    assert_eq!(png, Vec::<Problem>::new());
+}
+
+#[test]
+fn attachment_file_name_rules() {
+    let long_name = format!("{}.pdf", "a".repeat(47));
+    let problems = problems_with_attachment(|attachment| attachment.file_name = long_name);
+    assert_problem(
+        &problems,
+        "attachments[0].file_name",
+        "51 characters, Chorus Pro accepts at most 50",
+    );
+    let name_of_50 = format!("{}.pdf", "a".repeat(46));
+    let problems = problems_with_attachment(|attachment| attachment.file_name = name_of_50);
+    assert_no_problem_at(&problems, "attachments[0].file_name");
+
+    for name in ["bon-livraison", ".pdf", "bon."] {
+        let problems =
+            problems_with_attachment(|attachment| attachment.file_name = name.to_owned());
+        assert_problem(&problems, "attachments[0].file_name", "has no extension");
+    }
+    let problems =
+        problems_with_attachment(|attachment| attachment.file_name = "virus.exe".to_owned());
+    assert_problem(
+        &problems,
+        "attachments[0].file_name",
+        "extension .exe is not accepted by Chorus Pro",
+    );
+    let problems =
+        problems_with_attachment(|attachment| attachment.file_name = "../bon.pdf".to_owned());
+    assert_problem(&problems, "attachments[0].file_name", "no / or \\");
+}
+
+#[test]
+fn attachment_mime_rules() {
+    // Chorus Pro accepts ZIP files, but EN 16931 cannot embed them (BR-CL-24).
+    let problems = problems_with_attachment(|attachment| {
+        attachment.file_name = "pieces.zip".to_owned();
+        attachment.mime_code = "application/zip".to_owned();
+    });
+    assert_problem(
+        &problems,
+        "attachments[0].mime_code",
+        "not accepted by EN 16931 (BR-CL-24)",
+    );
+    let problems =
+        problems_with_attachment(|attachment| attachment.file_name = "photo.png".to_owned());
+    assert_problem(
+        &problems,
+        "attachments[0].mime_code",
+        "does not match the file extension .png",
+    );
+}
+
+#[test]
+fn attachment_content_rules() {
+    let problems =
+        problems_with_attachment(|attachment| attachment.content_base64 = "JVBER i0=".to_owned());
+    assert_problem(
+        &problems,
+        "attachments[0].content_base64",
+        "invalid base64 content",
+    );
+    let problems = problems_with_attachment(|attachment| attachment.content_base64 = String::new());
+    assert_problem(&problems, "attachments[0].content_base64", "empty file");
+    // "GIF89a" is not a PDF header.
+    let problems =
+        problems_with_attachment(|attachment| attachment.content_base64 = "R0lGODlh".to_owned());
+    assert_problem(
+        &problems,
+        "attachments[0].content_base64",
+        "is not a application/pdf file",
+    );
+}
+
+#[test]
+fn attachment_size_limit() {
+    use base64::Engine;
+    let mut content = b"%PDF-1.4\n".to_vec();
+    content.resize(10 * 1024 * 1024 + 1, b' ');
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&content);
+    let problems = problems_with_attachment(|attachment| attachment.content_base64 = encoded);
+    assert_problem(
+        &problems,
+        "attachments[0].content_base64",
+        "file of 10485761 bytes: Chorus Pro accepts at most 10485760 bytes",
+    );
+    content.truncate(10 * 1024 * 1024);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&content);
+    let problems = problems_with_attachment(|attachment| attachment.content_base64 = encoded);
+    assert_no_problem_at(&problems, "attachments[0].content_base64");
+}
+
+#[test]
+fn attachment_ids_unique() {
+    let problems = problems_after(|invoice| {
+        invoice.attachments.push(pdf_attachment());
+        invoice.attachments.push(pdf_attachment());
+    });
+    assert_problem(
+        &problems,
+        "attachments[1].id",
+        "duplicate attachment reference",
+    );
+    assert_no_problem_at(&problems, "attachments[0].id");
+}
+
+#[test]
+fn note_subject_code_from_untdid_4451() {
+    let problems = problems_after(|invoice| invoice.notes[0].subject_code = Some("NDA".to_owned()));
+    assert_problem(
+        &problems,
+        "notes[0].subject_code",
+        "expected a UNTDID 4451 code",
+    );
+    let problems = problems_after(|invoice| invoice.notes[0].subject_code = Some("REG".to_owned()));
+    assert_no_problem_at(&problems, "notes[0].subject_code");
+}
+
+#[test]
+fn note_text_like_unknown_subject_code() {
+    let problems =
+        problems_after(|invoice| invoice.notes[2].note = "Ref #A12# du 3 mai".to_owned());
+    assert_problem(
+        &problems,
+        "notes[2].note",
+        "unknown subject code in UBL (BR-CL-08)",
+    );
+    // A known code, another length, or a single # is fine.
+    for text in ["voir #AAI# ci-dessous", "commande #1234# ok", "n° #5"] {
+        let problems = problems_after(|invoice| invoice.notes[2].note = text.to_owned());
+        assert_no_problem_at(&problems, "notes[2].note");
+    }
+    // CII carries the subject code in its own element, so the text is free.
+    let mut invoice = sample();
+    invoice.preceding_invoices.truncate(1);
+    invoice.notes[2].note = "Ref #A12# du 3 mai".to_owned();
+    assert_eq!(
+        invoice.validate_as(super::super::Syntax::Cii, None),
+        Vec::<Problem>::new()
+    );
+}
+
+#[test]
+fn codes_from_en16931_lists() {
+    type Edit = fn(&mut Invoice);
+    let cases: [(&str, Edit, &str); 10] = [
+        (
+            "lines[0].unit_code",
+            |invoice| invoice.lines[0].unit_code = "PCS".to_owned(),
+            "invalid unit code",
+        ),
+        (
+            "currency_code",
+            |invoice| invoice.currency_code = "EUX".to_owned(),
+            "invalid currency code",
+        ),
+        (
+            "buyer.address.country_code",
+            |invoice| invoice.buyer.address.country_code = "UK".to_owned(),
+            "invalid country code",
+        ),
+        (
+            "payment_instructions.means_code",
+            |invoice| {
+                invoice.payment_instructions.as_mut().unwrap().means_code = Some("99".to_owned())
+            },
+            "invalid payment means code",
+        ),
+        (
+            "allowances[0].reason_code",
+            |invoice| invoice.allowances[0].reason_code = Some("FC".to_owned()),
+            "expected a UNTDID 5189 allowance code",
+        ),
+        (
+            "charges[0].reason_code",
+            |invoice| invoice.charges[0].reason_code = Some("95".to_owned()),
+            "expected a UNTDID 7161 charge code",
+        ),
+        (
+            "lines[0].allowances[0].reason_code",
+            |invoice| invoice.lines[0].allowances[0].reason_code = Some("ZZ9".to_owned()),
+            "expected a UNTDID 5189 allowance code",
+        ),
+        (
+            "seller.electronic_address.scheme",
+            |invoice| {
+                invoice.seller.electronic_address.as_mut().unwrap().scheme = "9999".to_owned()
+            },
+            "expected a CEF EAS electronic address scheme",
+        ),
+        (
+            "lines[0].standard_item_id.scheme",
+            |invoice| {
+                invoice.lines[0].standard_item_id.as_mut().unwrap().scheme = "GTIN".to_owned()
+            },
+            "expected an ISO 6523 ICD code",
+        ),
+        (
+            "delivery.location_id.scheme",
+            |invoice| {
+                invoice
+                    .delivery
+                    .as_mut()
+                    .unwrap()
+                    .location_id
+                    .as_mut()
+                    .unwrap()
+                    .scheme = "0000".to_owned()
+            },
+            "expected an ISO 6523 ICD code",
+        ),
+    ];
+    for (path, edit, words) in cases {
+        let problems = problems_after(edit);
+        assert_problem(&problems, path, words);
+    }
+    // The sample's own codes (C62, EUR, FR, 30, 0225, 0160, 0009) are in the lists.
+    assert_eq!(sample().validate(None), Vec::<Problem>::new());
+}
+
+#[test]
+fn exemption_code_from_vatex_list() {
+    let problems = problems_after(|invoice| {
+        set_all_categories(invoice, "E", Some("0"));
+        invoice.vat_exemptions = vec![VatExemption {
+            vat_category: "E".to_owned(),
+            reason: None,
+            reason_code: Some("VATEX-EU-999".to_owned()),
+        }];
+    });
+    assert_problem(
+        &problems,
+        "vat_exemptions[0].reason_code",
+        "invalid exemption reason code",
+    );
+}
+
+#[test]
+fn foreign_seller_identifiers() {
+    let problems = problems_after(|invoice| {
+        invoice.seller.siret = None;
+        invoice.seller.siren = None;
+        invoice.seller.vat_identifier = None;
+        invoice.seller.address.country_code = "DE".to_owned();
+        invoice.seller.identifiers = vec![PartyIdentifier {
+            scheme: Some("0088".to_owned()),
+            id: "4000001123452".to_owned(),
+        }];
+    });
+    assert_no_problem_at(&problems, "seller");
+    assert_no_problem_at(&problems, "seller.identifiers[0].scheme");
+
+    let problems = problems_after(|invoice| {
+        invoice.seller.identifiers = vec![
+            PartyIdentifier {
+                scheme: Some("0009".to_owned()),
+                id: "99999999800019".to_owned(),
+            },
+            PartyIdentifier {
+                scheme: Some("GLN".to_owned()),
+                id: "4000001123452".to_owned(),
+            },
+        ];
+        invoice.seller.legal_registration = Some(PartyIdentifier {
+            scheme: None,
+            id: "HRB 1234".to_owned(),
+        });
+    });
+    assert_problem(
+        &problems,
+        "seller.identifiers[0].scheme",
+        "give the SIRET in siret",
+    );
+    assert_problem(
+        &problems,
+        "seller.identifiers[1].scheme",
+        "expected an ISO 6523 ICD code",
+    );
+    assert_problem(
+        &problems,
+        "seller.legal_registration",
+        "the SIREN is the legal registration identifier of a French seller",
+    );
 }

@@ -1,0 +1,241 @@
+//! The invoice requests that need no portal: building the XML file and validating an
+//! invoice. `chorus_build_xml` and `chorus_validate` call these, also on a handle that
+//! has no configuration.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{parse_invoice, Invoice, Syntax, XmlOptions};
+use crate::client::MAX_INVOICE_JSON_BYTES;
+use crate::config::BankAccount;
+use crate::error::{chorus_result as Code, Error};
+
+/// The `options_json` of `chorus_build_xml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BuildOptions {
+    /// Overrides the invoice's own `syntax` key.
+    #[serde(default)]
+    syntax: Option<Syntax>,
+    /// Writes the business-term comments.
+    #[serde(default)]
+    commented: bool,
+}
+
+/// Parses an invoice JSON no larger than the library accepts; a parse error becomes an
+/// invalid-invoice error with its field path.
+pub(crate) fn parse_request(invoice_json: &str) -> Result<Invoice, Error> {
+    if invoice_json.len() > MAX_INVOICE_JSON_BYTES {
+        return Err(Error::new(
+            Code::CHORUS_ERR_INPUT_TOO_LARGE,
+            format!(
+                "Facture JSON de {} octets : au plus {MAX_INVOICE_JSON_BYTES}.",
+                invoice_json.len()
+            ),
+            format!(
+                "Invoice JSON of {} bytes: at most {MAX_INVOICE_JSON_BYTES}.",
+                invoice_json.len()
+            ),
+        ));
+    }
+    parse_invoice(invoice_json)
+        .map_err(|problems| Error::with_problems(Code::CHORUS_ERR_INVALID_INVOICE, problems))
+}
+
+fn parse_options(options_json: Option<&str>) -> Result<BuildOptions, Error> {
+    let Some(text) = options_json else {
+        return Ok(BuildOptions::default());
+    };
+    serde_json::from_str(text).map_err(|error| {
+        Error::new(
+            Code::CHORUS_ERR_INVALID_JSON,
+            format!("Options de construction invalides : {error}"),
+            format!("Invalid build options: {error}"),
+        )
+        .hint(
+            "options_json accepte {\"syntax\": \"ubl\" ou \"cii\", \"commented\": true ou false}, ou NULL.",
+            "options_json accepts {\"syntax\": \"ubl\" or \"cii\", \"commented\": true or false}, or NULL.",
+        )
+    })
+}
+
+/// Builds the XML file of an invoice without sending it. The result gives the XML as a
+/// string with its `syntax` (`syntaxeFlux` code), `sha256` and `size` in bytes.
+///
+/// The options' `syntax` overrides the invoice's; both default to UBL. A commented file
+/// has other bytes, so another digest and size, than the one `chorus_submit` deposits.
+pub fn build_xml(
+    invoice_json: &str,
+    options_json: Option<&str>,
+    default_bank: Option<&BankAccount>,
+) -> Result<Value, Error> {
+    let invoice = parse_request(invoice_json)?;
+    let options = parse_options(options_json)?;
+    let xml_options = XmlOptions {
+        syntax: options.syntax.unwrap_or(invoice.syntax),
+        commented: options.commented,
+    };
+    let xml = invoice
+        .to_xml(xml_options, default_bank)
+        .map_err(|problems| Error::with_problems(Code::CHORUS_ERR_INVALID_INVOICE, problems))?;
+    let sha256 = hex(&Sha256::digest(&xml));
+    let size = xml.len();
+    let text = String::from_utf8(xml).map_err(|error| {
+        Error::new(
+            Code::CHORUS_ERR_INTERNAL,
+            format!("XML écrit non UTF-8 : {error}"),
+            format!("written XML is not UTF-8: {error}"),
+        )
+    })?;
+    Ok(json!({
+        "syntax": xml_options.syntax.flux_code(),
+        "commented": xml_options.commented,
+        "invoice_number": invoice.number(),
+        "credit_note": invoice.is_credit_note(),
+        "sha256": sha256,
+        "size": size,
+        "xml": text,
+    }))
+}
+
+/// Validates an invoice in its own syntax and sends nothing: `{"valid": true,
+/// "problems": []}`, or an invalid-invoice error listing every problem.
+pub fn validate(invoice_json: &str, default_bank: Option<&BankAccount>) -> Result<Value, Error> {
+    let invoice = parse_request(invoice_json)?;
+    let problems = invoice.validate(default_bank);
+    if !problems.is_empty() {
+        return Err(Error::with_problems(
+            Code::CHORUS_ERR_INVALID_INVOICE,
+            problems,
+        ));
+    }
+    Ok(json!({"valid": true, "problems": []}))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = include_str!("../../examples/invoices/facturx-ubl-21-en16931.json");
+    const CREDIT_NOTE: &str = include_str!("../../examples/invoices/credit-note.json");
+
+    #[test]
+    fn build_defaults_to_plain_ubl() {
+        let result = build_xml(SAMPLE, None, None).unwrap();
+        assert_eq!(result["syntax"], "IN_DP_E1_UBL_INVOICE");
+        assert_eq!(result["commented"], false);
+        let xml = result["xml"].as_str().unwrap();
+        assert!(xml.contains("<Invoice xmlns="), "{xml}");
+        assert!(!xml.contains("<!--"), "{xml}");
+        assert_eq!(result["size"], xml.len());
+        let digest = hex(&Sha256::digest(xml.as_bytes()));
+        assert_eq!(result["sha256"], digest);
+        assert_eq!(result["invoice_number"], "F124212");
+    }
+
+    #[test]
+    fn build_options_choose_syntax_and_comments() {
+        let options = r#"{"syntax": "cii", "commented": true}"#;
+        let result = build_xml(CREDIT_NOTE, Some(options), None).unwrap();
+        assert_eq!(result["syntax"], "IN_DP_E1_CII_16B");
+        assert_eq!(result["credit_note"], true);
+        let xml = result["xml"].as_str().unwrap();
+        assert!(xml.contains("<rsm:CrossIndustryInvoice"), "{xml}");
+        assert!(xml.contains("<!-- BT-1 "), "{xml}");
+    }
+
+    #[test]
+    fn invoice_syntax_key_used_without_options() {
+        let json = CREDIT_NOTE.replacen('{', "{\"syntax\": \"cii\",", 1);
+        let result = build_xml(&json, None, None).unwrap();
+        assert_eq!(result["syntax"], "IN_DP_E1_CII_16B");
+        let result = build_xml(&json, Some(r#"{"syntax": "ubl"}"#), None).unwrap();
+        assert_eq!(result["syntax"], "IN_DP_E1_UBL_INVOICE");
+    }
+
+    #[test]
+    fn bad_options_rejected() {
+        for options in [r#"{"syntax": "xml"}"#, r#"{"comment": true}"#, "{"] {
+            let error = build_xml(SAMPLE, Some(options), None).unwrap_err();
+            assert_eq!(error.code, Code::CHORUS_ERR_INVALID_JSON, "{options}");
+            assert!(
+                error.message_en.contains("Invalid build options"),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn build_of_invalid_invoice_lists_problems() {
+        let json = SAMPLE.replace("78787878400018", "78787878400019");
+        let error = build_xml(&json, None, None).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_INVOICE);
+        assert!(
+            error
+                .problems
+                .iter()
+                .any(|problem| problem.path == "buyer.siret"),
+            "{:?}",
+            error.problems
+        );
+    }
+
+    #[test]
+    fn validate_reports_every_problem() {
+        assert_eq!(
+            validate(SAMPLE, None).unwrap(),
+            json!({"valid": true, "problems": []})
+        );
+        let json = SAMPLE
+            .replace("78787878400018", "78787878400019")
+            .replace("\"number\": \"F124212\"", "\"number\": \"F#1\"");
+        let error = validate(&json, None).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_INVOICE);
+        let paths: Vec<&str> = error
+            .problems
+            .iter()
+            .map(|problem| problem.path.as_str())
+            .collect();
+        assert!(paths.contains(&"number"), "{paths:?}");
+        assert!(paths.contains(&"buyer.siret"), "{paths:?}");
+    }
+
+    #[test]
+    fn validate_uses_default_bank() {
+        // Without the seller's account the sample has no IBAN, unless the configuration
+        // gives one.
+        let without_account = remove_seller_account(SAMPLE);
+        let error = validate(&without_account, None).unwrap_err();
+        assert_eq!(
+            error.problems[0].path,
+            "payment_instructions.credit_transfer"
+        );
+        let bank = BankAccount {
+            iban: "FR7630006000011234567890189".to_owned(),
+            bic: None,
+            account_name: None,
+        };
+        assert!(validate(&without_account, Some(&bank)).is_ok());
+    }
+
+    fn remove_seller_account(json: &str) -> String {
+        let mut value: Value = serde_json::from_str(json).unwrap();
+        value["seller"]
+            .as_object_mut()
+            .unwrap()
+            .remove("bank_account");
+        value.to_string()
+    }
+
+    #[test]
+    fn oversized_input_rejected() {
+        let json = " ".repeat(MAX_INVOICE_JSON_BYTES + 1);
+        let error = validate(&json, None).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INPUT_TOO_LARGE);
+    }
+}
