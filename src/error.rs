@@ -381,6 +381,29 @@ fn info(code: Code) -> &'static CodeInfo {
         .expect("every chorus_result variant has a CODE_TABLE row")
 }
 
+/// Writes the Markdown table of `docs/result-codes.md`: every code with its retryability
+/// and the fix, in French and English, straight from `CODE_TABLE`.
+pub fn result_codes_markdown() -> String {
+    let mut text = String::from(
+        "# Result codes and what to fix\n\n\
+         Generated from `src/error.rs` by `UPDATE_DOCS=1 cargo test -p chorus-pro --lib \
+         result_codes_doc`; a unit test fails when this page differs from the code.\n\n\
+         | Code | Name | Retryable | À corriger (FR) | What to fix (EN) |\n\
+         | --- | --- | --- | --- | --- |\n",
+    );
+    for (code, info) in CODE_TABLE.iter().skip(1) {
+        let retryable = if info.retryable { "yes" } else { "no" };
+        text.push_str(&format!(
+            "| {} | `{}` | {retryable} | {} | {} |\n",
+            *code as u32,
+            info.name,
+            info.hint_fr.replace('|', "\\|"),
+            info.hint_en.replace('|', "\\|"),
+        ));
+    }
+    text
+}
+
 impl chorus_result {
     /// Returns the code's C name, such as `"CHORUS_ERR_TIMEOUT"`.
     pub fn name(self) -> &'static str {
@@ -619,6 +642,20 @@ mod tests {
             let row = format!("| {} | `{}` |", code as u32, code.name());
             assert!(readme.contains(&row), "README.md lacks the row {row}");
         }
+    }
+
+    #[test]
+    fn result_codes_doc_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/result-codes.md");
+        let expected = result_codes_markdown();
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(path, &expected).expect("docs/result-codes.md is writable");
+        }
+        let written = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            written == expected,
+            "docs/result-codes.md is out of date: run UPDATE_DOCS=1 cargo test -p chorus-pro --lib result_codes_doc"
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //!
 //! Every invoice must end up deposited exactly once, and every failure the library
 //! returns to its caller must be marked retryable. The run is bounded: each invoice gets
-//! at most `MAX_CALLS_PER_INVOICE` calls, and the fault injector stops after
-//! `MAX_INJECTIONS` rules or when the workers are done.
+//! at most `MAX_CALLS_PER_INVOICE` calls, and the fault injector stops when the workers
+//! are done or after `MAX_INJECTIONS` rounds of `INJECTION_INTERVAL`.
 
 mod common;
 
@@ -23,13 +23,17 @@ use common::{sample_invoice, Sandbox};
 const INVOICES_PER_COMPANY: usize = 500;
 const THREADS_PER_COMPANY: usize = 4;
 const MAX_CALLS_PER_INVOICE: usize = 10;
-const MAX_INJECTIONS: u64 = 3_000;
-/// Fault rules left unused at one time; the injector waits while more are pending.
-const MAX_PENDING_RULES: usize = 3;
+const MAX_INJECTIONS: u64 = 1_500;
+/// Pause before each look at the pending rules; with `MAX_INJECTIONS`, it bounds the
+/// injector to about two minutes.
+const INJECTION_INTERVAL: Duration = Duration::from_millis(80);
+/// API fault rules left unused at one time; the injector waits while more are pending.
+const MAX_PENDING_RULES: usize = 2;
 const SEED: u64 = 0x5eed_c0de;
-/// Minimum time between two `token_expired` rules. The library renews a rejected token once
-/// per request and reports a second rejection of a fresh token as a configuration error,
-/// so two expiries in a row on one request are not a transient fault.
+/// Minimum time between the use of one `token_expired` rule and the posting of the next.
+/// The library reports a second rejection of a fresh token within one request as a
+/// configuration error, unless another thread renewed it meanwhile. Two revocations in a
+/// row on one request are therefore not a transient fault.
 const TOKEN_EXPIRY_SPACING: Duration = Duration::from_secs(1);
 
 const DEPOSIT: &str = "/cpro/factures/v1/deposer/flux";
@@ -49,7 +53,7 @@ fn companies() -> [Company; 2] {
         "initial_delay_ms": 20,
         "max_delay_ms": 200,
         "deadline_seconds": 30,
-        "lookup_window_seconds": 4,
+        "lookup_window_seconds": 3,
     });
     [
         Company {
@@ -117,7 +121,9 @@ struct Outcomes {
 #[test]
 fn soak_every_invoice_deposited_once() {
     let started = Instant::now();
-    let sandbox = Arc::new(Sandbox::start(&["--speed", "0", "--token-lifetime", "3"]));
+    // Tokens live 6 s, so they are renewed every 3 s, and outlive the slowest request
+    // (2.5 s): a token expires in flight only through an injected `token_expired`.
+    let sandbox = Arc::new(Sandbox::start(&["--speed", "0", "--token-lifetime", "6"]));
     let outcomes = Arc::new(Mutex::new(Outcomes::default()));
     let workers_done = Arc::new(AtomicBool::new(false));
     let posted_faults = Arc::new(AtomicU64::new(0));
@@ -267,22 +273,34 @@ fn submit_until_done(
 /// Posts fault rules, a few at a time, until the workers finish or the bound is reached.
 fn inject_faults(sandbox: &Sandbox, done: &AtomicBool, posted: &AtomicU64) {
     let mut random = fastrand::Rng::with_seed(SEED);
-    let mut last_token_expiry = Instant::now();
+    // The last moment a `token_expired` rule was seen unused.
+    let mut token_expiry_pending_at = Instant::now();
     for _ in 0..MAX_INJECTIONS {
+        thread::sleep(INJECTION_INTERVAL);
         if done.load(Ordering::SeqCst) {
             return;
         }
-        let pending = sandbox
-            .admin_get("/_sandbox/faults")
-            .as_array()
-            .map_or(0, Vec::len);
-        if pending < MAX_PENDING_RULES {
+        // Token requests are rare, so a rule for the token endpoint may wait for seconds.
+        // It neither blocks the API rules nor gets a second one queued behind it.
+        let rules = sandbox.admin_get("/_sandbox/faults");
+        let rules = rules.as_array().cloned().unwrap_or_default();
+        let token_rules = rules
+            .iter()
+            .filter(|rule| rule["path_prefix"] == TOKEN)
+            .count();
+        let expiry_pending = rules.iter().any(|rule| rule["mode"] == "token_expired");
+        if expiry_pending {
+            token_expiry_pending_at = Instant::now();
+        }
+        if rules.len() - token_rules < MAX_PENDING_RULES {
             let (mode, path_prefix, count, delay_ms) = FAULTS[random.usize(..FAULTS.len())];
-            if mode == "token_expired" {
-                if last_token_expiry.elapsed() < TOKEN_EXPIRY_SPACING {
-                    continue;
-                }
-                last_token_expiry = Instant::now();
+            if path_prefix == TOKEN && token_rules > 0 {
+                continue;
+            }
+            let expiry_too_soon =
+                expiry_pending || token_expiry_pending_at.elapsed() < TOKEN_EXPIRY_SPACING;
+            if mode == "token_expired" && expiry_too_soon {
+                continue;
             }
             let mut rule = json!({"mode": mode, "count": count, "path_prefix": path_prefix});
             if mode == "slow" {
@@ -291,7 +309,6 @@ fn inject_faults(sandbox: &Sandbox, done: &AtomicBool, posted: &AtomicU64) {
             sandbox.admin_post("/_sandbox/faults", rule);
             posted.fetch_add(count, Ordering::SeqCst);
         }
-        thread::sleep(Duration::from_millis(20));
     }
 }
 

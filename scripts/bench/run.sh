@@ -32,7 +32,7 @@ echo "load average before: $(cut -d ' ' -f 1-3 /proc/loadavg), rustc processes: 
 echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml || echo ', with uncommitted changes to src or Cargo.toml')"
 
 echo "== build (release)"
-cargo build --release --quiet -p chorus-pro --lib --example build_ubl
+cargo build --release --quiet -p chorus-pro --lib --example build_xml
 scripts/link-library.sh release
 library=target/release/libchorus_pro.so
 cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude scripts/bench/load.c -o "$work/load" \
@@ -47,7 +47,7 @@ echo "installed: $peer_versions"
 echo "== invoices"
 for size in 20kB:20000 2MB:2000000; do
   name=${size%%:*}
-  echo "$name: $(tools invoice --build-ubl target/release/examples/build_ubl --work-dir "$work" \
+  echo "$name: $(tools invoice --build-xml target/release/examples/build_xml --work-dir "$work" \
     --name "$name" --target-bytes "${size##*:}")"
 done
 echo '{"flux_number": "CPP1000000042"}' >"$work/status-query.json"

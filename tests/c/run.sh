@@ -18,6 +18,12 @@ start_sandbox --speed 0.1 --quiet
 build/test_api 2>&1 | tee build/c-tests/plain.log
 stop_sandbox
 
+# Each setup and availability failure, provoked through the sandbox's fault injection.
+cc "${CFLAGS[@]}" tests/c/test_faults.c -o build/test_faults "${LIBS[@]}"
+start_sandbox --speed 0.1 --quiet
+build/test_faults 2>&1 | tee build/c-tests/faults.log
+stop_sandbox
+
 if echo 'int main(void){return 0;}' | cc -fsanitize=address -x c - -o build/asan_probe 2>/dev/null; then
   cc "${CFLAGS[@]}" -g -fsanitize=address,undefined -fno-omit-frame-pointer \
     tests/c/test_api.c -o build/test_api_asan "${LIBS[@]}"
