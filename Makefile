@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR := $(firstword $(subst ., ,$(VERSION)))
 
-.PHONY: all build install demo sandbox test fmt-check clippy rust-test check-header c-test bindings-test \
+.PHONY: all build install bench demo sandbox test fmt-check clippy rust-test check-header c-test bindings-test \
 	validate-xml validate-json clean
 
 all: build
@@ -82,6 +82,13 @@ validate-json: build
 	tests/validators/install.sh $(VALIDATORS_DIR)
 	python3 tests/validators/check_schemas.py --validators $(VALIDATORS_DIR) \
 		--library target/debug/libchorus_pro.so examples/invoices/*.json
+
+# Benchmarks (not part of `make test`): criterion in-process figures, then the
+# whole-process table against nginx and the Python peers. Results: BENCHMARKS.md.
+bench:
+	$(CARGO) bench --bench invoice_build --bench session_calls -- --warm-up-time 1 --measurement-time 3
+	python3 scripts/bench/tools.py criterion target/criterion
+	scripts/bench/run.sh
 
 clean:
 	$(CARGO) clean

@@ -43,7 +43,7 @@ fn lines_for_ubl_size(target_bytes: usize) -> usize {
     line_count
 }
 
-/// The JSON body the library sends to `deposer/flux` for this invoice.
+/// Builds the JSON body that the library sends to `deposer/flux` for this invoice.
 fn deposit_body(invoice_json: &str) -> Vec<u8> {
     let invoice = parse_invoice(invoice_json).expect("parses");
     let ubl = invoice.to_ubl(None).expect("valid");

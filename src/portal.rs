@@ -3,7 +3,7 @@
 
 use std::io::Read;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use reqwest::blocking::{Client, Response};
@@ -174,16 +174,17 @@ impl Portal {
         self.tokens.get(&self.http, &self.config)
     }
 
-    /// One attempt of a call. When the gateway rejects the bearer token, the token is
+    /// Sends one attempt of a call. When the gateway rejects the bearer token, the token is
     /// renewed and the request sent once more. A 401 that points at the technical account
     /// is returned at once.
     ///
-    /// A renewed token that is rejected too usually means that `token_url` and `base_url`
-    /// belong to different environments. It is renewed again, at most
-    /// `MAX_TOKEN_RENEWALS` times, only when it has expired in flight or another thread
-    /// has already replaced it, which shows that the gateway revoked it.
+    /// A token requested after the first rejection and rejected too usually means that
+    /// `token_url` and `base_url` belong to different environments. A token requested
+    /// earlier, expired in flight or already replaced by another thread may simply have
+    /// been revoked, so it is renewed again, at most `MAX_TOKEN_RENEWALS` times in all.
     fn send(&self, path: &str, payload: &[u8], timeout: Duration) -> Result<Envelope, Failure> {
         let mut renewals = 0;
+        let mut first_rejection: Option<Instant> = None;
         loop {
             let token = self.tokens.get(&self.http, &self.config)?;
             let response = self
@@ -203,6 +204,7 @@ impl Portal {
                     request_sent: !error.is_connect(),
                 })?;
             let status = response.status().as_u16();
+            log::debug!("POST {path}: HTTP {status}");
             let headers = response.headers().clone();
             let sent = |error: Error| Failure {
                 error,
@@ -211,9 +213,13 @@ impl Portal {
             };
             let reply = read_body(response, MAX_REPLY_BYTES, path).map_err(sent)?;
             if status == 401 && points_at_bearer(&headers) {
+                let requested_since_rejection =
+                    first_rejection.is_some_and(|at| token.requested_at() >= at);
                 let replaced = self.tokens.current_generation() != Some(token.generation());
-                let explained = replaced || token.has_expired();
+                let explained = !requested_since_rejection || replaced || token.has_expired();
                 if renewals == 0 || (explained && renewals < MAX_TOKEN_RENEWALS) {
+                    log::info!("POST {path}: the gateway rejected the bearer token, renewing it");
+                    first_rejection.get_or_insert_with(Instant::now);
                     self.tokens.invalidate(token.generation());
                     renewals += 1;
                     continue;

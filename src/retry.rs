@@ -145,7 +145,15 @@ pub fn run<T>(
             None
         };
         match delay {
-            Some(delay) => std::thread::sleep(delay),
+            Some(delay) => {
+                log::warn!(
+                    "attempt {} failed ({}), retrying in {} ms",
+                    schedule.attempts(),
+                    failure.error,
+                    delay.as_millis()
+                );
+                std::thread::sleep(delay);
+            }
             None => return Err(with_attempts(failure.error, schedule.attempts())),
         }
     }

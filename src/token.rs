@@ -29,7 +29,9 @@ const MAX_TOKEN_REPLY_BYTES: usize = 64 * 1024;
 pub struct AccessToken {
     value: Zeroizing<String>,
     renew_at: Instant,
-    /// When `expires_in` runs out, counted from the moment the token was requested.
+    /// Moment the token was requested.
+    requested_at: Instant,
+    /// Moment `expires_in` runs out, counted from `requested_at`.
     expires_at: Instant,
     /// Distinguishes tokens of one slot, so that a 401 only discards the token it hit.
     generation: u64,
@@ -43,6 +45,11 @@ impl AccessToken {
 
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Returns when the token was requested.
+    pub fn requested_at(&self) -> Instant {
+        self.requested_at
     }
 
     /// Tells whether the token's `expires_in` has run out, as happens to a token sent on a
@@ -175,6 +182,10 @@ impl TokenSlot {
             .send()
             .map_err(|error| transport_error(&error, &endpoint))?;
         let status = response.status().as_u16();
+        log::info!(
+            "token request for PISTE client id {} at {endpoint}: HTTP {status}",
+            config.client_id
+        );
         let body = read_body(response, MAX_TOKEN_REPLY_BYTES, &endpoint)?;
         if status == 200 {
             let reply: TokenReply = serde_json::from_slice(&body).map_err(|error| {
@@ -222,6 +233,7 @@ impl TokenSlot {
         Ok(AccessToken {
             value: Zeroizing::new(reply.access_token),
             renew_at: started + lifetime - margin,
+            requested_at: started,
             expires_at: started + lifetime,
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
         })

@@ -248,3 +248,22 @@ fn expired_token_renewed_once_for_many_threads() {
     assert_eq!(sandbox.token_requests(), 2);
     assert_eq!(session.portal.token_slot().request_count(), 2);
 }
+
+#[test]
+fn token_from_other_gateway_is_wrong_environment() {
+    let token_server = Sandbox::start(&["--speed", "0"]);
+    let api_server = Sandbox::start(&["--speed", "0"]);
+    let token_url = format!("{}/api/oauth/token", token_server.url);
+    let session = session(
+        &api_server,
+        json!({"token_url": token_url, "retry": fast_retry(0)}),
+    );
+    let error = session
+        .get_status(r#"{"flux_number": "CPP0011100000000000000001"}"#)
+        .unwrap_err();
+    assert_eq!(error.code, Code::CHORUS_ERR_WRONG_ENVIRONMENT, "{error}");
+    assert!(!error.retryable);
+    // The cached token and the one requested after its rejection: no third request.
+    assert_eq!(token_server.token_requests(), 2);
+    assert_eq!(requests_to(&api_server, REPORT), 2);
+}

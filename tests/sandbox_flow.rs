@@ -325,3 +325,19 @@ fn rejected_invoice_numbers_classified() {
     assert_eq!(errors[0]["invoice_number"], "DUP-1");
     assert_eq!(errors[0]["code"], Code::CHORUS_ERR_DUPLICATE_INVOICE as u32);
 }
+
+#[test]
+fn factures_only_application_deposits() {
+    // An ERP subscribes only to Factures and Transverses; the buyer check before the
+    // deposit needs the Structures API and must not block it.
+    let sandbox = Sandbox::start(&["--speed", "0.1"]);
+    let session = session(
+        &sandbox,
+        json!({"client_id": "factures-only-client-id", "client_secret": "factures-only-client-secret"}),
+    );
+    let deposit = session
+        .submit(&sample_invoice("FON-1"))
+        .expect("deposit without Structures API");
+    let status = wait_final(&session, deposit["flux_number"].as_str().unwrap());
+    assert_eq!(status["state"], "IN_INTEGRE");
+}

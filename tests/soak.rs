@@ -23,17 +23,17 @@ use common::{sample_invoice, Sandbox};
 const INVOICES_PER_COMPANY: usize = 500;
 const THREADS_PER_COMPANY: usize = 4;
 const MAX_CALLS_PER_INVOICE: usize = 10;
-const MAX_INJECTIONS: u64 = 1_500;
+const MAX_INJECTIONS: u64 = 1_200;
 /// Pause before each look at the pending rules; with `MAX_INJECTIONS`, it bounds the
 /// injector to about two minutes.
-const INJECTION_INTERVAL: Duration = Duration::from_millis(80);
+const INJECTION_INTERVAL: Duration = Duration::from_millis(100);
 /// API fault rules left unused at one time; the injector waits while more are pending.
 const MAX_PENDING_RULES: usize = 2;
 const SEED: u64 = 0x5eed_c0de;
 /// Minimum time between the use of one `token_expired` rule and the posting of the next.
-/// The library reports a second rejection of a fresh token within one request as a
-/// configuration error, unless another thread renewed it meanwhile. Two revocations in a
-/// row on one request are therefore not a transient fault.
+/// The library takes the rejection of a token it requested after a first rejection, within
+/// one request, as a configuration error. Two revocations in a row on one request are
+/// therefore not a transient fault.
 const TOKEN_EXPIRY_SPACING: Duration = Duration::from_secs(1);
 
 const DEPOSIT: &str = "/cpro/factures/v1/deposer/flux";

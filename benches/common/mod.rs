@@ -1,6 +1,6 @@
-//! Shared parts of the benchmarks: invoices of a chosen size made from the sample invoice,
-//! a local stand-in for PISTE and Chorus Pro that replies with fixed JSON, and a raw
-//! keep-alive HTTP client that sends the same bytes as the library (the floor).
+//! Shared parts of the benchmarks. They build invoices of a chosen size from the sample
+//! invoice, run a local stand-in for PISTE and Chorus Pro that replies with fixed JSON, and
+//! provide the floor: a raw keep-alive HTTP client that sends the same bytes as the library.
 
 #![allow(dead_code)]
 
@@ -158,8 +158,8 @@ fn serve_connection(stream: TcpStream, replies: &HashMap<String, Vec<u8>>, count
     }
 }
 
-/// Reads a request line and headers; returns the path without its query and the body
-/// length, or `None` at end of stream or on a request this server does not handle.
+/// Reads a request line and headers and returns the path without its query and the body
+/// length. Returns `None` at end of stream or on a request this server does not handle.
 fn read_head(reader: &mut impl BufRead) -> Option<(String, usize)> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {

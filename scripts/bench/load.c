@@ -131,7 +131,7 @@ typedef struct {
 static long rss_trace_kib[10];
 static int rss_trace_length = 0;
 
-/* Takes the next call number under the lock; returns 0 when the count or time is up. */
+/* Takes the next call number under the lock. Returns 0 when the count or time is up. */
 static int take_call(worker *self) {
   pthread_mutex_lock(self->lock);
   int more = *self->next_call < self->max_calls && now_seconds() < self->deadline;

@@ -23,6 +23,7 @@ work=${BENCH_WORK_DIR:-$(mktemp -d /tmp/chorus-bench.XXXXXX)}
 mkdir -p "$work/nginx"
 results=$work/results.jsonl
 : >"$results"
+echo "work folder: $work"
 tools() { python3 "$repository/scripts/bench/tools.py" "$@"; }
 
 echo "== machine"
@@ -152,7 +153,8 @@ hyperfine -N --warmup 3 --runs 30 --export-json "$work/cold.json" \
 python3 - "$work/cold.json" "$(tools log-counts "$access_log")" >>"$results" <<'EOF'
 import json, statistics, sys
 times = json.load(open(sys.argv[1]))["results"][0]["times"]
-metrics = {"runs": len(times), "median_us": f"{statistics.median(times) * 1e6:.1f}",
+# The access log also contains the requests of hyperfine's 3 warm-up runs.
+metrics = {"runs": len(times), "warmup_runs": 3, "median_us": f"{statistics.median(times) * 1e6:.1f}",
            "min_us": f"{min(times) * 1e6:.1f}", "max_us": f"{max(times) * 1e6:.1f}"}
 print(json.dumps({"group": "cold_start", "label": "whole process", "metrics": metrics,
                   "counts": json.loads(sys.argv[2])}))

@@ -39,7 +39,7 @@ def invoice_with_lines(line_count):
 
 
 def ubl_size(build_xml, work_dir, line_count):
-    """Write the invoice of `line_count` lines and its UBL; return the UBL path and size."""
+    """Write the invoice of `line_count` lines and its UBL, and return the UBL path and size."""
     json_path = work_dir / f"invoice-{line_count}.json"
     json_path.write_text(json.dumps(invoice_with_lines(line_count), ensure_ascii=False), encoding="utf-8")
     # build_xml writes INVOICE.ubl.xml, a commented copy, and the CII files when valid.
@@ -49,7 +49,8 @@ def ubl_size(build_xml, work_dir, line_count):
 
 
 def command_invoice(arguments):
-    """Find the smallest line count whose UBL reaches the target size; write its files."""
+    """Find the smallest line count whose UBL reaches the target size, and write the
+    invoice JSON, its UBL and the deposit request body under the given name."""
     work_dir = Path(arguments.work_dir)
     at_10 = ubl_size(arguments.build_xml, work_dir, 10)[1]
     at_20 = ubl_size(arguments.build_xml, work_dir, 20)[1]
@@ -155,8 +156,8 @@ def command_curl_config(arguments):
 
 
 def command_summary(arguments):
-    """Print the median, minimum and maximum of the numbers in a file, one per line, in
-    microseconds; the file holds seconds."""
+    """Print the median, minimum and maximum, in microseconds, of a file of durations in
+    seconds, one per line."""
     values = sorted(float(line) for line in Path(arguments.file).read_text().split())
     if not values:
         sys.exit(f"{arguments.file} holds no number")
@@ -206,8 +207,8 @@ def command_report(arguments):
                   f"| {counts['token_requests']} | {counts['connections']} |")
 
     print()
-    # The first tenth includes the start of the worker thread (its stack and malloc arena);
-    # the growth that matters for a long batch is from the first to the last tenth.
+    # The first tenth includes the start of the worker thread with its stack and malloc
+    # arena. So the growth that matters for a long batch is from the first to the last tenth.
     print("| Memory run | Calls | Seconds | RSS after warm-up KiB | RSS at each tenth KiB "
           "| Growth from first to last tenth KiB | RSS after the worker ended KiB |")
     print("|---|---|---|---|---|---|---|")
@@ -223,7 +224,7 @@ def command_report(arguments):
         metrics = row["metrics"]
         print(f"Cold start ({metrics['runs']} runs): median {milliseconds(metrics, 'median_us'):.2f} ms, "
               f"range {milliseconds(metrics, 'min_us'):.2f}–{milliseconds(metrics, 'max_us'):.2f} ms; "
-              f"requests per run {row['counts']['requests'] / metrics['runs']:.1f}")
+              f"requests per run {row['counts']['requests'] / (metrics['runs'] + metrics.get('warmup_runs', 0)):.1f}")
     for row in by_group.get("size", []):
         metrics = row["metrics"]
         print(f"libchorus_pro.so: {metrics['bytes']} bytes, {metrics['stripped_bytes']} bytes stripped")
