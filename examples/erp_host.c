@@ -44,27 +44,51 @@ static char *read_file(const char *path) {
   return text;
 }
 
-/* Copies the string or number value of "key" from compact JSON into `value`. */
+/*
+ * Copies the string, number or boolean value of a top-level "key" of a compact JSON
+ * object into `value`. Keys inside nested objects and arrays are skipped, so that the
+ * flux's "state" is not mistaken for an invoice's.
+ */
 static int json_value(const char *json, const char *key, char *value, size_t capacity) {
-  char pattern[64];
-  snprintf(pattern, sizeof pattern, "\"%s\":", key);
-  const char *start = json != NULL ? strstr(json, pattern) : NULL;
-  if (start == NULL || capacity == 0) {
+  if (json == NULL || capacity == 0) {
     return 0;
   }
-  start += strlen(pattern);
-  int quoted = *start == '"';
-  if (quoted) {
-    start++;
+  size_t key_length = strlen(key);
+  int depth = 0;
+  for (const char *at = json; *at != '\0'; at++) {
+    if (*at == '{' || *at == '[') {
+      depth++;
+    } else if (*at == '}' || *at == ']') {
+      depth--;
+    } else if (*at == '"') {
+      const char *start = at + 1;
+      const char *end = start;
+      while (*end != '\0' && *end != '"') {
+        end += (*end == '\\' && end[1] != '\0') ? 2 : 1;
+      }
+      if (*end == '\0') {
+        return 0;
+      }
+      int is_key = end[1] == ':';
+      if (is_key && depth == 1 && (size_t)(end - start) == key_length &&
+          strncmp(start, key, key_length) == 0) {
+        const char *item = end + 2;
+        int quoted = *item == '"';
+        item += quoted;
+        size_t length = 0;
+        while (item[length] != '\0' && length + 1 < capacity &&
+               (quoted ? item[length] != '"'
+                       : (item[length] != ',' && item[length] != '}' && item[length] != ']'))) {
+          length++;
+        }
+        memcpy(value, item, length);
+        value[length] = '\0';
+        return 1;
+      }
+      at = end;
+    }
   }
-  size_t length = 0;
-  while (start[length] != '\0' && length + 1 < capacity &&
-         (quoted ? start[length] != '"' : (start[length] != ',' && start[length] != '}'))) {
-    length++;
-  }
-  memcpy(value, start, length);
-  value[length] = '\0';
-  return 1;
+  return 0;
 }
 
 static void sleep_ms(long milliseconds) {
@@ -158,8 +182,11 @@ int main(int argc, char **argv) {
   }
   printf("[4/4] final report: %s\n", out);
   printf("flux state: %s\n", state);
+  /* The first invoice of the flux; a real ERP walks the whole "invoices" array. */
+  const char *invoices = strstr(out, "\"invoices\":[{");
   char invoice_status[64] = "";
-  if (json_value(out, "status", invoice_status, sizeof invoice_status)) {
+  if (invoices != NULL && json_value(invoices + strlen("\"invoices\":["), "status",
+                                     invoice_status, sizeof invoice_status)) {
     printf("invoice status: %s\n", invoice_status);
   }
   chorus_string_free(out);

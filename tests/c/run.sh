@@ -47,6 +47,17 @@ else
   echo "Valgrind not installed: skipped the memcheck run"
 fi
 
+# The main job itself: the C host must reach IN_INTEGRE and print the invoice status.
+scripts/demo.sh > build/c-tests/demo.log 2>&1 || { cat build/c-tests/demo.log; exit 1; }
+for expected in '^flux number: CPP' '^flux state: IN_INTEGRE$' '^invoice status: [A-Z_]*$'; do
+  if ! grep -q "$expected" build/c-tests/demo.log; then
+    echo "the demo output lacks a line matching $expected:" >&2
+    cat build/c-tests/demo.log >&2
+    exit 1
+  fi
+done
+echo "demo: flux reached IN_INTEGRE"
+
 # The secrets the C tests configure must appear in nothing they printed.
 cpro_account=$(printf '%s' 'TECH_1_sandbox@cpro.fr:sandbox-technical-password' | base64 | tr -d '\n')
 if grep -F -l -e sandbox-client-secret -e sandbox-technical-password -e "$cpro_account" \
