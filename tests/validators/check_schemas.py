@@ -151,8 +151,12 @@ def error_paths(errors):
     return ["/".join(str(part) for part in error.absolute_path) for error in errors]
 
 
+CHECKS_RUN = []
+
+
 def check(condition, message, failures):
     print(("ok      " if condition else "FAILED  ") + message)
+    CHECKS_RUN.append(message)
     if not condition:
         failures.append(message)
 
@@ -224,7 +228,7 @@ def main():
             check(code == CHORUS_ERR_INVALID_CONFIGURATION,
                   f"library rejects the configuration with {name} (code {code})", failures)
 
-    print(f"{len(failures)} failed")
+    print(f"{len(CHECKS_RUN) - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
 
 
