@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::client::Session;
 use crate::config::{Config, Language};
 use crate::error::{chorus_result as Code, Error};
+use crate::invoice::Syntax;
 
 /// An opaque handle to one company file (dossier): its configuration, its HTTP
 /// connections and its share of the process-wide token cache.
@@ -167,16 +168,13 @@ pub unsafe extern "C" fn chorus_submit(
     invoice_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> u32 {
-    guard(out_json, || {
-        let client = handle(client)?;
-        let session = client
-            .session()
-            .map_err(|error| (error, client.language()))?;
-        let language = session.config.language;
-        let text =
-            input_text(invoice_json, "invoice_json").map_err(|(error, _)| (error, language))?;
-        session.submit(text).map_err(|error| (error, language))
-    })
+    session_call(
+        out_json,
+        client,
+        invoice_json,
+        "invoice_json",
+        Session::submit,
+    )
 }
 
 /// Reads what happened to a deposit or an invoice. `query_json` is one of
@@ -200,15 +198,13 @@ pub unsafe extern "C" fn chorus_get_status(
     query_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> u32 {
-    guard(out_json, || {
-        let client = handle(client)?;
-        let session = client
-            .session()
-            .map_err(|error| (error, client.language()))?;
-        let language = session.config.language;
-        let text = input_text(query_json, "query_json").map_err(|(error, _)| (error, language))?;
-        session.get_status(text).map_err(|error| (error, language))
-    })
+    session_call(
+        out_json,
+        client,
+        query_json,
+        "query_json",
+        Session::get_status,
+    )
 }
 
 /// Builds the XML file of an invoice or credit note (JSON, format in
@@ -253,7 +249,10 @@ pub unsafe extern "C" fn chorus_build_xml(
         let default_bank = session
             .as_ref()
             .and_then(|session| session.config.bank_account.as_ref());
-        crate::invoice::requests::build_xml(invoice, options, default_bank)
+        let default_syntax = session
+            .as_ref()
+            .map_or(Syntax::Ubl, |session| session.config.syntax);
+        crate::invoice::requests::build_xml(invoice, options, default_bank, default_syntax)
             .map_err(|error| (error, language))
     })
 }
@@ -287,7 +286,11 @@ pub unsafe extern "C" fn chorus_validate(
         let default_bank = session
             .as_ref()
             .and_then(|session| session.config.bank_account.as_ref());
-        crate::invoice::requests::validate(invoice, default_bank).map_err(|error| (error, language))
+        let default_syntax = session
+            .as_ref()
+            .map_or(Syntax::Ubl, |session| session.config.syntax);
+        crate::invoice::requests::validate(invoice, default_bank, default_syntax)
+            .map_err(|error| (error, language))
     })
 }
 
@@ -312,15 +315,13 @@ pub unsafe extern "C" fn chorus_lookup_buyer(
     query_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> u32 {
-    guard(out_json, || {
-        let client = handle(client)?;
-        let session = client
-            .session()
-            .map_err(|error| (error, client.language()))?;
-        let language = session.config.language;
-        let text = input_text(query_json, "query_json").map_err(|(error, _)| (error, language))?;
-        crate::directory::lookup_buyer(&session, text).map_err(|error| (error, language))
-    })
+    session_call(
+        out_json,
+        client,
+        query_json,
+        "query_json",
+        crate::directory::lookup_buyer,
+    )
 }
 
 /// Lists the structures the technical account may invoice for, each with
@@ -358,16 +359,13 @@ pub unsafe extern "C" fn chorus_complete_invoice(
     request_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> u32 {
-    guard(out_json, || {
-        let client = handle(client)?;
-        let session = client
-            .session()
-            .map_err(|error| (error, client.language()))?;
-        let language = session.config.language;
-        let text =
-            input_text(request_json, "request_json").map_err(|(error, _)| (error, language))?;
-        crate::actions::complete_invoice(&session, text).map_err(|error| (error, language))
-    })
+    session_call(
+        out_json,
+        client,
+        request_json,
+        "request_json",
+        crate::actions::complete_invoice,
+    )
 }
 
 /// Routes again an invoice sent back for recycling (status `A_RECYCLER`): `request_json`
@@ -385,16 +383,13 @@ pub unsafe extern "C" fn chorus_recycle_invoice(
     request_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> u32 {
-    guard(out_json, || {
-        let client = handle(client)?;
-        let session = client
-            .session()
-            .map_err(|error| (error, client.language()))?;
-        let language = session.config.language;
-        let text =
-            input_text(request_json, "request_json").map_err(|(error, _)| (error, language))?;
-        crate::actions::recycle_invoice(&session, text).map_err(|error| (error, language))
-    })
+    session_call(
+        out_json,
+        client,
+        request_json,
+        "request_json",
+        crate::actions::recycle_invoice,
+    )
 }
 
 /// Releases a string returned through `out_json`. NULL is a no-op.
@@ -499,6 +494,30 @@ pub unsafe extern "C" fn chorus_set_log_callback(
         Ok(false) => Code::CHORUS_ERR_INTERNAL as u32,
         Err(_) => Code::CHORUS_ERR_PANIC as u32,
     }
+}
+
+/// Runs `operation` on the configured session of `client` with one text argument, inside
+/// [`guard`]: the body shared by the exports that take a handle and a JSON string.
+///
+/// # Safety
+/// As for the exports: `client` from `chorus_client_new`, `input` NULL or NUL-terminated,
+/// `out_json` NULL or writable.
+unsafe fn session_call(
+    out_json: *mut *mut c_char,
+    client: *mut chorus_client,
+    input: *const c_char,
+    input_name: &str,
+    operation: impl FnOnce(&Session, &str) -> Result<Value, Error>,
+) -> u32 {
+    guard(out_json, || {
+        let client = handle(client)?;
+        let session = client
+            .session()
+            .map_err(|error| (error, client.language()))?;
+        let language = session.config.language;
+        let text = input_text(input, input_name).map_err(|(error, _)| (error, language))?;
+        operation(&session, text).map_err(|error| (error, language))
+    })
 }
 
 /// A failure and the language its message is written in.
