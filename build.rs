@@ -21,8 +21,11 @@ fn main() {
     let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("cbindgen.toml is readable and valid");
     let output = crate_dir.join("include").join("chorus_pro.h");
+    // Only the C ABI's own files are read, so that no internal constant or type of the
+    // rest of the crate reaches the header: every exported name starts with chorus_.
     match cbindgen::Builder::new()
-        .with_crate(&crate_dir)
+        .with_src(crate_dir.join("src").join("error.rs"))
+        .with_src(crate_dir.join("src").join("ffi.rs"))
         .with_config(config)
         .generate()
     {

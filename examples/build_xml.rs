@@ -47,7 +47,7 @@ fn main() -> ExitCode {
         for syntax in [Syntax::Ubl, Syntax::Cii] {
             match write_syntax(&invoice, syntax, &default_bank, Path::new(&out_dir), &stem) {
                 Ok(outputs) => println!("{input} -> {}", outputs.join(", ")),
-                Err(problems) if syntax != invoice.syntax => {
+                Err(problems) if syntax != invoice.syntax_or(Syntax::Ubl) => {
                     println!("{input}: {} skipped: {problems}", syntax.name());
                 }
                 Err(problems) => {

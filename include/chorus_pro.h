@@ -7,313 +7,420 @@
 
 #include <stdint.h>
 
-// The largest configuration JSON accepted; a real one is well under a kilobyte.
-#define MAX_CONFIG_JSON_BYTES (1024 * 1024)
-
-// A technical password expiring within this many days raises a warning.
-#define EXPIRY_WARNING_DAYS 30
-
-// Log level that turns logging off in `chorus_set_log_callback`.
+/**
+ * Log level that turns logging off in `chorus_set_log_callback`.
+ */
 #define CHORUS_LOG_OFF 0
 
-// Log level of failures returned to the caller.
+/**
+ * Log level of failures returned to the caller.
+ */
 #define CHORUS_LOG_ERROR 1
 
-// Log level of retries, refusals and connection-test failures.
+/**
+ * Log level of retries, refusals and connection-test failures.
+ */
 #define CHORUS_LOG_WARN 2
 
-// Log level of token requests, deposits and connection-test steps.
+/**
+ * Log level of token requests, deposits and connection-test steps.
+ */
 #define CHORUS_LOG_INFO 3
 
-// Log level of every HTTP request with its status and duration.
+/**
+ * Log level of every HTTP request with its status and duration.
+ */
 #define CHORUS_LOG_DEBUG 4
 
-// Most detailed log level.
+/**
+ * Most detailed log level.
+ */
 #define CHORUS_LOG_TRACE 5
 
-// `codeRetour` of a search that found nothing.
-#define SEARCH_EMPTY 20000
-
-// Result code returned by every fallible exported function.
-//
-// The C header declares these as named constants; functions return them as `uint32_t`.
+/**
+ * Result code returned by every fallible exported function.
+ *
+ * The C header declares these as named constants; functions return them as `uint32_t`.
+ */
 enum chorus_result
 #ifdef __cplusplus
   : uint32_t
 #endif // __cplusplus
  {
-  // Success.
+  /**
+   * Success.
+   */
   CHORUS_OK = 0,
-  // A required pointer argument was NULL.
+  /**
+   * A required pointer argument was NULL.
+   */
   CHORUS_ERR_NULL_ARGUMENT = 1001,
-  // A string argument was not valid UTF-8.
+  /**
+   * A string argument was not valid UTF-8.
+   */
   CHORUS_ERR_INVALID_UTF8 = 1002,
-  // A JSON argument could not be parsed.
+  /**
+   * A JSON argument could not be parsed.
+   */
   CHORUS_ERR_INVALID_JSON = 1003,
-  // The configuration JSON is incomplete or inconsistent; `problems` lists each key.
+  /**
+   * The configuration JSON is incomplete or inconsistent; `problems` lists each key.
+   */
   CHORUS_ERR_INVALID_CONFIGURATION = 1004,
-  // The handle was used before a successful `chorus_configure`.
+  /**
+   * The handle was used before a successful `chorus_configure`.
+   */
   CHORUS_ERR_NOT_CONFIGURED = 1005,
-  // The invoice failed local validation; `problems` lists each field.
+  /**
+   * The invoice failed local validation; `problems` lists each field.
+   */
   CHORUS_ERR_INVALID_INVOICE = 1006,
-  // The status query JSON is invalid.
+  /**
+   * The status query JSON is invalid.
+   */
   CHORUS_ERR_INVALID_QUERY = 1007,
-  // An input is larger than the library accepts.
+  /**
+   * An input is larger than the library accepts.
+   */
   CHORUS_ERR_INPUT_TOO_LARGE = 1008,
-  // The PISTE token endpoint rejected the client id or secret (`invalid_client`).
+  /**
+   * The PISTE token endpoint rejected the client id or secret (`invalid_client`).
+   */
   CHORUS_ERR_PISTE_CLIENT_REJECTED = 2001,
-  // Chorus Pro rejected the technical account login or password (`cpro-account`).
+  /**
+   * Chorus Pro rejected the technical account login or password (`cpro-account`).
+   */
   CHORUS_ERR_TECHNICAL_ACCOUNT_REJECTED = 2002,
-  // The technical account password has expired.
+  /**
+   * The technical account password has expired.
+   */
   CHORUS_ERR_TECHNICAL_PASSWORD_EXPIRED = 2003,
-  // HTTP 403: API not subscribed, terms not accepted, or API connection missing.
+  /**
+   * HTTP 403: API not subscribed, terms not accepted, or API connection missing.
+   */
   CHORUS_ERR_API_ACCESS_DENIED = 2004,
-  // Settings of one environment used against the other (production vs qualification).
+  /**
+   * Settings of one environment used against the other (production vs qualification).
+   */
   CHORUS_ERR_WRONG_ENVIRONMENT = 2005,
-  // HTTP 404: wrong base URL or token URL, or API not open on this environment.
+  /**
+   * HTTP 404: wrong base URL or token URL, or API not open on this environment.
+   */
   CHORUS_ERR_ENDPOINT_NOT_FOUND = 2006,
-  // HTTP 500, 502, 503 or 504: the portal is unavailable or in maintenance.
+  /**
+   * HTTP 500, 502, 503 or 504: the portal is unavailable or in maintenance.
+   */
   CHORUS_ERR_PORTAL_UNAVAILABLE = 3001,
-  // The connection failed (DNS, refused, reset) before a reply arrived.
+  /**
+   * The connection failed (DNS, refused, reset) before a reply arrived.
+   */
   CHORUS_ERR_NETWORK = 3002,
-  // No reply within `timeout_seconds`.
+  /**
+   * No reply within `timeout_seconds`.
+   */
   CHORUS_ERR_TIMEOUT = 3003,
-  // The TLS handshake or certificate check failed.
+  /**
+   * The TLS handshake or certificate check failed.
+   */
   CHORUS_ERR_TLS = 3004,
-  // HTTP 429: the gateway throttled the application.
+  /**
+   * HTTP 429: the gateway throttled the application.
+   */
   CHORUS_ERR_RATE_LIMITED = 3005,
-  // The host name of `token_url` or `base_url` did not resolve.
+  /**
+   * The host name of `token_url` or `base_url` did not resolve.
+   */
   CHORUS_ERR_DNS = 3006,
-  // The host answered but refused the TCP connection (nothing listens on that port).
+  /**
+   * The host answered but refused the TCP connection (nothing listens on that port).
+   */
   CHORUS_ERR_CONNECTION_REFUSED = 3007,
-  // The HTTP proxy failed or refused to relay the request.
+  /**
+   * The HTTP proxy failed or refused to relay the request.
+   */
   CHORUS_ERR_PROXY = 3008,
-  // The portal rejected the request or the invoice (non-zero `codeRetour`).
+  /**
+   * The portal rejected the request or the invoice (non-zero `codeRetour`).
+   */
   CHORUS_ERR_REJECTED = 4001,
-  // The invoice number was already used by this supplier.
+  /**
+   * The invoice number was already used by this supplier.
+   */
   CHORUS_ERR_DUPLICATE_INVOICE = 4002,
-  // The flux or invoice asked for does not exist.
+  /**
+   * The flux or invoice asked for does not exist.
+   */
   CHORUS_ERR_NOT_FOUND = 4003,
-  // The portal's reply could not be understood.
+  /**
+   * The portal's reply could not be understood.
+   */
   CHORUS_ERR_UNEXPECTED_REPLY = 9001,
-  // A Rust panic was caught at the boundary; the handle stays usable.
+  /**
+   * A Rust panic was caught at the boundary; the handle stays usable.
+   */
   CHORUS_ERR_PANIC = 9002,
-  // An internal error that is a bug in the library.
+  /**
+   * An internal error that is a bug in the library.
+   */
   CHORUS_ERR_INTERNAL = 9003,
 };
 #ifndef __cplusplus
 typedef uint32_t chorus_result;
 #endif // __cplusplus
 
-// Identifier written in the buyer's `cac:PartyLegalEntity/cbc:CompanyID` (BT-47).
-typedef struct BuyerLegalId BuyerLegalId;
-
-// An opaque handle to one company file (dossier): its configuration, its HTTP
-// connections and its share of the process-wide token cache.
-//
-// A handle may be used from several threads at once; calls on it do not block each other
-// except while `chorus_configure` swaps the configuration. Several handles live side by
-// side; handles configured with the same PISTE credentials share one OAuth2 token.
+/**
+ * An opaque handle to one company file (dossier): its configuration, its HTTP
+ * connections and its share of the process-wide token cache.
+ *
+ * A handle may be used from several threads at once; calls on it do not block each other
+ * except while `chorus_configure` swaps the configuration. Several handles live side by
+ * side; handles configured with the same PISTE credentials share one OAuth2 token.
+ */
 typedef struct chorus_client chorus_client;
 
-// Function receiving the library's log records; see `chorus_set_log_callback`.
-//
-// `level` is a `CHORUS_LOG_*` value; `target` names the library module, such as
-// `chorus_pro::portal`; both strings are UTF-8 and valid only during the call.
+/**
+ * Function receiving the library's log records; see `chorus_set_log_callback`.
+ *
+ * `level` is a `CHORUS_LOG_*` value; `target` names the library module, such as
+ * `chorus_pro::portal`; both strings are UTF-8 and valid only during the call.
+ */
 typedef void (*chorus_log_callback)(void *userdata,
                                     uint32_t level,
                                     const char *target,
                                     const char *message);
 
-
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
-// Creates a handle for one company file. Configure it with `chorus_configure`.
-//
-// Returns NULL only if memory could not be allocated. The caller owns the handle and
-// releases it with `chorus_client_free`.
+/**
+ * Creates a handle for one company file. Configure it with `chorus_configure`.
+ *
+ * Returns NULL only if memory could not be allocated. The caller owns the handle and
+ * releases it with `chorus_client_free`.
+ */
 chorus_client *chorus_client_new(void);
 
-// Releases a handle created by `chorus_client_new`. NULL is a no-op.
-//
-// No other call may be using the handle, and the handle must not be used afterwards.
-//
-// # Safety
-// `client` is NULL or a pointer returned by `chorus_client_new` and not yet freed.
+/**
+ * Releases a handle created by `chorus_client_new`. NULL is a no-op.
+ *
+ * No other call may be using the handle, and the handle must not be used afterwards.
+ *
+ * # Safety
+ * `client` is NULL or a pointer returned by `chorus_client_new` and not yet freed.
+ */
 void chorus_client_free(chorus_client *client);
 
-// Configures the handle from the company file's settings (JSON object; keys in the README).
-//
-// On success `*out_json` receives the effective configuration with every secret masked.
-// A configuration that fails leaves the previous one, if any, in place. Safe to call
-// again at any time, also while other threads use the handle: calls already running
-// finish with the old configuration.
-//
-// # Safety
-// `client` comes from `chorus_client_new`; `config_json` is NULL or a NUL-terminated
-// string; `out_json` is NULL or points to writable storage for one pointer.
+/**
+ * Configures the handle from the company file's settings (JSON object; keys in the README).
+ *
+ * On success `*out_json` receives the effective configuration with every secret masked.
+ * A configuration that fails leaves the previous one, if any, in place. Safe to call
+ * again at any time, also while other threads use the handle: calls already running
+ * finish with the old configuration.
+ *
+ * # Safety
+ * `client` comes from `chorus_client_new`; `config_json` is NULL or a NUL-terminated
+ * string; `out_json` is NULL or points to writable storage for one pointer.
+ */
 uint32_t chorus_configure(chorus_client *client, const char *config_json, char **out_json);
 
-// Tests the connection: obtains a token, calls the API with the technical account, and
-// lists the structures the account is attached to.
-//
-// `*out_json` lists each step with its outcome and duration, on success and on failure
-// (in the error object's `details.steps`).
-//
-// # Safety
-// `client` comes from `chorus_client_new`; `out_json` is NULL or writable.
+/**
+ * Tests the connection: obtains a token, calls the API with the technical account, and
+ * lists the structures the account is attached to.
+ *
+ * `*out_json` lists each step with its outcome and duration, on success and on failure
+ * (in the error object's `details.steps`).
+ *
+ * # Safety
+ * `client` comes from `chorus_client_new`; `out_json` is NULL or writable.
+ */
 uint32_t chorus_test_connection(chorus_client *client, char **out_json);
 
-// Validates an invoice or credit note (JSON, format in `docs/invoice-json.md`), writes it
-// in its `syntax` (UBL 2.1 by default, or CII D16B) and deposits it on Chorus Pro.
-//
-// On success `*out_json` gives `flux_number`, `syntax`, `file_name`, `sha256` and `size`
-// of the bytes sent. An invoice that fails local validation is not sent
-// (`CHORUS_ERR_INVALID_INVOICE` with `problems`). A deposit is never retried: after
-// `CHORUS_ERR_TIMEOUT` or `CHORUS_ERR_NETWORK` check the status before sending again.
-//
-// # Safety
-// `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;
-// `out_json` is NULL or writable.
-uint32_t chorus_submit(chorus_client *client, const char *invoice_json, char **out_json);
+/**
+ * Validates an invoice or credit note (JSON, format in `docs/invoice-json.md`), writes it
+ * in its `syntax` (else the configuration's `syntax`, UBL 2.1 by default, or CII D16B)
+ * and deposits it on Chorus Pro.
+ *
+ * `invoice_json` may instead be a ready file, deposited byte for byte:
+ * `{"file": {"syntax": "IN_DP_E1_UBL_INVOICE" | "IN_DP_E1_CII_16B" |
+ * "IN_DP_E2_CII_FACTURX", "file_name": "...", "content_base64": "..."}}`. Its declared
+ * syntax, file name extension and size (at most 10 MB, 10 485 760 bytes, once decoded)
+ * are checked against the content, and mismatches give `CHORUS_ERR_INVALID_INVOICE`
+ * with problems at `file.syntax`, `file.file_name` or `file.content_base64`.
+ *
+ * On success `*out_json` gives `flux_number`, `syntax`, `file_name`, `sha256` and `size`
+ * of the bytes sent, `invoice_number`, `credit_note`, `deposit_date` and `recovered`
+ * (true when an earlier attempt whose reply was lost turned out to be deposited), plus
+ * `"passthrough": true` for a ready file. An invoice that fails local validation is not sent. After a timeout or
+ * lost connection the invoice number is searched for on the portal before the deposit
+ * is sent again. A Factur-X file whose number cannot be read is not sent again, and the
+ * error's `details.deposit_outcome` is `"unknown"`.
+ *
+ * # Safety
+ * `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;
+ * `out_json` is NULL or writable.
+ */
+uint32_t chorus_submit(chorus_client *client,
+                       const char *invoice_json,
+                       char **out_json);
 
-// Reads what happened to a deposit or an invoice. `query_json` is one of
-// `{"flux_number": "..."}`, `{"portal_invoice_id": n}` or
-// `{"invoice_number": "...", "supplier_siret": "..."}` (`supplier_siret` optional).
-//
-// For a flux, returns `CHORUS_OK` whenever the portal replied, including for a rejected
-// flux: `*out_json` gives `state`, `final`, `retry_after_seconds`, per-invoice and
-// technical errors (each with a result `code`), and `invoices`: every invoice of the flux,
-// integrated or rejected, each with its own `status`, `state`, `final`,
-// `retry_after_seconds`, `reason` and `history`. A flux the portal does not list yet has
-// state `NOT_YET_VISIBLE`. An invoice number that matches no integrated invoice gives
-// `CHORUS_ERR_NOT_FOUND`.
-//
-// # Safety
-// `client` comes from `chorus_client_new`; `query_json` is NULL or NUL-terminated;
-// `out_json` is NULL or writable.
+/**
+ * Reads what happened to a deposit or an invoice. `query_json` is one of
+ * `{"flux_number": "..."}`, `{"portal_invoice_id": n}` or
+ * `{"invoice_number": "...", "supplier_siret": "..."}` (`supplier_siret` optional).
+ *
+ * For a flux, returns `CHORUS_OK` whenever the portal replied, including for a rejected
+ * flux: `*out_json` gives `state`, `final`, `retry_after_seconds`, per-invoice and
+ * technical errors (each with a result `code`), and `invoices`: every invoice of the flux,
+ * integrated or rejected, each with its own `status`, `state`, `final`,
+ * `retry_after_seconds`, `reason` and `history`. A flux the portal does not list yet has
+ * state `NOT_YET_VISIBLE`. An invoice number that matches no integrated invoice gives
+ * `CHORUS_ERR_NOT_FOUND`.
+ *
+ * # Safety
+ * `client` comes from `chorus_client_new`; `query_json` is NULL or NUL-terminated;
+ * `out_json` is NULL or writable.
+ */
 uint32_t chorus_get_status(chorus_client *client, const char *query_json, char **out_json);
 
-// Builds the XML file of an invoice or credit note (JSON, format in
-// `docs/invoice-json.md`) and returns it without sending anything.
-//
-// `options_json` is NULL or `{"syntax": "ubl" | "cii", "commented": true | false}`. The
-// option's `syntax` overrides the invoice's own `syntax` key, and both default to `"ubl"`.
-// `commented` (default false) precedes each element with comments naming its EN 16931
-// business terms (BT number, French and English name). A deposit never carries them.
-//
-// On success `*out_json` gives `xml` (the whole file as a string), `syntax` (the
-// `syntaxeFlux` code, such as `IN_DP_E1_CII_16B`), `sha256` and `size` of the file's
-// UTF-8 bytes, `commented`, `invoice_number` and `credit_note`. An invalid invoice gives
-// `CHORUS_ERR_INVALID_INVOICE` with every problem; invalid options give
-// `CHORUS_ERR_INVALID_JSON`.
-//
-// Works on a handle that `chorus_configure` never set up: then no default bank account
-// applies and messages are in French. The call only reads the handle, so threads may
-// share it.
-//
-// # Safety
-// `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;
-// `options_json` is NULL or NUL-terminated; `out_json` is NULL or writable.
+/**
+ * Builds the XML file of an invoice or credit note (JSON, format in
+ * `docs/invoice-json.md`) and returns it without sending anything.
+ *
+ * `options_json` is NULL or `{"syntax": "ubl" | "cii", "commented": true | false}`. The
+ * option's `syntax` overrides the invoice's own `syntax` key, and both default to `"ubl"`.
+ * `commented` (default false) precedes each element with comments naming its EN 16931
+ * business terms (BT number, French and English name). A deposit never carries them.
+ *
+ * On success `*out_json` gives `xml` (the whole file as a string), `syntax` (the
+ * `syntaxeFlux` code, such as `IN_DP_E1_CII_16B`), `sha256` and `size` of the file's
+ * UTF-8 bytes, `commented`, `invoice_number` and `credit_note`. An invalid invoice gives
+ * `CHORUS_ERR_INVALID_INVOICE` with every problem; invalid options give
+ * `CHORUS_ERR_INVALID_JSON`.
+ *
+ * Works on a handle that `chorus_configure` never set up: then no default bank account
+ * applies and messages are in French. The call only reads the handle, so threads may
+ * share it.
+ *
+ * # Safety
+ * `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;
+ * `options_json` is NULL or NUL-terminated; `out_json` is NULL or writable.
+ */
 uint32_t chorus_build_xml(chorus_client *client,
                           const char *invoice_json,
                           const char *options_json,
                           char **out_json);
 
-// Validates an invoice or credit note (JSON, format in `docs/invoice-json.md`) in its own
-// syntax and sends nothing.
-//
-// Returns `CHORUS_OK` with `{"valid": true, "problems": []}`, or
-// `CHORUS_ERR_INVALID_INVOICE` with an error object whose `problems` lists every problem,
-// each with its JSON `path`. These are the checks `chorus_submit` makes before sending.
-//
-// Works on a handle that `chorus_configure` never set up: then no default bank account
-// applies, so an invoice paid by credit transfer needs its own or its seller's account,
-// and messages are in French. The call only reads the handle, so threads may share it.
-//
-// # Safety
-// `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;
-// `out_json` is NULL or writable.
+/**
+ * Validates an invoice or credit note (JSON, format in `docs/invoice-json.md`) in its own
+ * syntax and sends nothing.
+ *
+ * Returns `CHORUS_OK` with `{"valid": true, "problems": []}`, or
+ * `CHORUS_ERR_INVALID_INVOICE` with an error object whose `problems` lists every problem,
+ * each with its JSON `path`. These are the checks `chorus_submit` makes before sending.
+ *
+ * Works on a handle that `chorus_configure` never set up: then no default bank account
+ * applies, so an invoice paid by credit transfer needs its own or its seller's account,
+ * and messages are in French. The call only reads the handle, so threads may share it.
+ *
+ * # Safety
+ * `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;
+ * `out_json` is NULL or writable.
+ */
 uint32_t chorus_validate(chorus_client *client, const char *invoice_json, char **out_json);
 
-// Looks a buyer up in the Chorus Pro directory: `query_json` is `{"siret": "..."}` or
-// `{"identifier": "...", "identifier_type": "SIRET"}`, with optional `supplier_siret`
-// (whose structure type decides whether `FACTURES_PUBLIQUES` is offered) and `refresh`
-// (`true` skips the cache).
-//
-// On success `*out_json` gives `structure_id`, `name`, `requirement` (`none`,
-// `service_code`, `engagement`, `service_code_and_engagement` or
-// `service_code_or_engagement`), the three flags, `services` (active ones, each with its
-// own `engagement_required`), `inactive_services`, `cached` and `expires_in_seconds`.
-// Results are cached per environment, gateway and identifier for one hour. An unknown
-// buyer gives `CHORUS_ERR_NOT_FOUND`.
-//
-// # Safety
-// `client` comes from `chorus_client_new`; `query_json` is NULL or NUL-terminated;
-// `out_json` is NULL or writable.
+/**
+ * Looks a buyer up in the Chorus Pro directory: `query_json` is `{"siret": "..."}` or
+ * `{"identifier": "...", "identifier_type": "SIRET"}`, with optional `supplier_siret`
+ * (whose structure type decides whether `FACTURES_PUBLIQUES` is offered) and `refresh`
+ * (`true` skips the cache).
+ *
+ * On success `*out_json` gives `structure_id`, `name`, `requirement` (`none`,
+ * `service_code`, `engagement`, `service_code_and_engagement` or
+ * `service_code_or_engagement`), the three flags, `services` (active ones, each with its
+ * own `engagement_required`), `inactive_services`, `cached` and `expires_in_seconds`.
+ * Results are cached per environment, gateway and identifier for one hour. An unknown
+ * buyer gives `CHORUS_ERR_NOT_FOUND`.
+ *
+ * # Safety
+ * `client` comes from `chorus_client_new`; `query_json` is NULL or NUL-terminated;
+ * `out_json` is NULL or writable.
+ */
 uint32_t chorus_lookup_buyer(chorus_client *client, const char *query_json, char **out_json);
 
-// Lists the structures the technical account may invoice for, each with
-// `structure_id`, `identifier`, `name` and the `bank_accounts` the portal holds for it
-// (`bank_account_id`, `name`).
-//
-// # Safety
-// `client` comes from `chorus_client_new`; `out_json` is NULL or writable.
+/**
+ * Lists the structures the technical account may invoice for, each with
+ * `structure_id`, `identifier`, `name` and the `bank_accounts` the portal holds for it
+ * (`bank_account_id`, `name`).
+ *
+ * # Safety
+ * `client` comes from `chorus_client_new`; `out_json` is NULL or writable.
+ */
 uint32_t chorus_list_supplier_structures(chorus_client *client, char **out_json);
 
-// Responds to a suspended invoice (status `SUSPENDUE`): `request_json` is
-// `{"portal_invoice_id": n, "comment": "..."}`. On success `*out_json` gives
-// `portal_invoice_id`, `invoice_number` and `processed_at`. An invoice in another status
-// gives `CHORUS_ERR_REJECTED` with the portal's `libelle`.
-//
-// # Safety
-// `client` comes from `chorus_client_new`; `request_json` is NULL or NUL-terminated;
-// `out_json` is NULL or writable.
+/**
+ * Responds to a suspended invoice (status `SUSPENDUE`): `request_json` is
+ * `{"portal_invoice_id": n, "comment": "..."}`. On success `*out_json` gives
+ * `portal_invoice_id`, `invoice_number` and `processed_at`. An invoice in another status
+ * gives `CHORUS_ERR_REJECTED` with the portal's `libelle`.
+ *
+ * # Safety
+ * `client` comes from `chorus_client_new`; `request_json` is NULL or NUL-terminated;
+ * `out_json` is NULL or writable.
+ */
 uint32_t chorus_complete_invoice(chorus_client *client, const char *request_json, char **out_json);
 
-// Routes again an invoice sent back for recycling (status `A_RECYCLER`): `request_json`
-// is `{"portal_invoice_id": n, "buyer_siret"?, "service_code"?, "engagement_number"?,
-// "comment"?}`. The new routing is first checked against the buyer directory; a breach
-// gives `CHORUS_ERR_INVALID_QUERY` with `problems` and sends nothing. On success
-// `*out_json` gives `portal_invoice_id`, `invoice_number`, `status` and `state`.
-//
-// # Safety
-// `client` comes from `chorus_client_new`; `request_json` is NULL or NUL-terminated;
-// `out_json` is NULL or writable.
+/**
+ * Routes again an invoice sent back for recycling (status `A_RECYCLER`): `request_json`
+ * is `{"portal_invoice_id": n, "buyer_siret"?, "service_code"?, "engagement_number"?,
+ * "comment"?}`. The new routing is first checked against the buyer directory; a breach
+ * gives `CHORUS_ERR_INVALID_QUERY` with `problems` and sends nothing. On success
+ * `*out_json` gives `portal_invoice_id`, `invoice_number`, `status` and `state`.
+ *
+ * # Safety
+ * `client` comes from `chorus_client_new`; `request_json` is NULL or NUL-terminated;
+ * `out_json` is NULL or writable.
+ */
 uint32_t chorus_recycle_invoice(chorus_client *client, const char *request_json, char **out_json);
 
-// Releases a string returned through `out_json`. NULL is a no-op.
-//
-// # Safety
-// `text` is NULL or a string from this library not yet freed.
+/**
+ * Releases a string returned through `out_json`. NULL is a no-op.
+ *
+ * # Safety
+ * `text` is NULL or a string from this library not yet freed.
+ */
 void chorus_string_free(char *text);
 
-// Returns the library version, such as `"0.1.0"`: a static string, never freed.
+/**
+ * Returns the library version, such as `"0.1.0"`: a static string, never freed.
+ */
 const char *chorus_version(void);
 
-// Returns the name of a result code, such as `"CHORUS_ERR_TIMEOUT"`, or `"UNKNOWN"`:
-// a static string, never freed.
+/**
+ * Returns the name of a result code, such as `"CHORUS_ERR_TIMEOUT"`, or `"UNKNOWN"`:
+ * a static string, never freed.
+ */
 const char *chorus_result_name(uint32_t code);
 
-// Sets the function that receives the library's log records at `max_level` and above
-// in severity (`CHORUS_LOG_ERROR` … `CHORUS_LOG_TRACE`); NULL or `CHORUS_LOG_OFF` stops
-// logging.
-//
-// The callback runs on the thread that made the library call being logged, so calls can
-// overlap when several threads use the library: it must be thread-safe. It must not
-// block for long, and must return normally (no exception or longjmp across it). Its
-// `target` and `message` strings are valid only during the call. `userdata` is passed
-// back unchanged and must stay valid until the callback is replaced or cleared. Records
-// never contain a secret.
-//
-// Returns `CHORUS_OK`, or `CHORUS_ERR_INTERNAL` when another logger already owns the
-// process's Rust `log` facade (only possible when linking the Rust crate directly).
-//
-// # Safety
-// `callback` is NULL or a function with the `chorus_log_callback` signature.
+/**
+ * Sets the function that receives the library's log records at `max_level` and above
+ * in severity (`CHORUS_LOG_ERROR` … `CHORUS_LOG_TRACE`); NULL or `CHORUS_LOG_OFF` stops
+ * logging.
+ *
+ * The callback runs on the thread that made the library call being logged, so calls can
+ * overlap when several threads use the library: it must be thread-safe. It must not
+ * block for long, and must return normally (no exception or longjmp across it). Its
+ * `target` and `message` strings are valid only during the call. `userdata` is passed
+ * back unchanged and must stay valid until the callback is replaced or cleared. Records
+ * never contain a secret.
+ *
+ * Returns `CHORUS_OK`, or `CHORUS_ERR_INTERNAL` when another logger already owns the
+ * process's Rust `log` facade (only possible when linking the Rust crate directly).
+ *
+ * # Safety
+ * `callback` is NULL or a function with the `chorus_log_callback` signature.
+ */
 uint32_t chorus_set_log_callback(chorus_log_callback callback, void *userdata, uint32_t max_level);
 
 #ifdef __cplusplus

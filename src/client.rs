@@ -45,8 +45,9 @@ impl Session {
         crate::diagnostics::test_connection(self)
     }
 
-    /// Validates the invoice, writes it in its `syntax` (UBL 2.1 by default, or CII D16B)
-    /// and deposits it with the matching `syntaxeFlux`.
+    /// Validates the invoice, writes it in its `syntax` (else the configuration's: UBL 2.1
+    /// by default, or CII D16B) and deposits it with the matching `syntaxeFlux`. A
+    /// `{"file": ...}` request is deposited as is instead.
     ///
     /// The deposit has no idempotency key. After a failure that leaves its outcome
     /// unknown, the invoice is searched for on the portal before it is sent again (see
@@ -65,15 +66,25 @@ impl Session {
                 ),
             ));
         }
+        if invoice::ready_file::is_ready_file_request(invoice_json) {
+            return self.submit_ready_file(invoice_json);
+        }
         let invoice = invoice::parse_invoice(invoice_json)
             .map_err(|problems| Error::with_problems(Code::CHORUS_ERR_INVALID_INVOICE, problems))?;
+        let syntax = invoice.syntax_or(self.config.syntax);
         let options = invoice::XmlOptions {
-            syntax: invoice.syntax,
+            syntax,
             commented: false,
         };
         let xml = invoice
             .to_xml(options, self.config.bank_account.as_ref())
             .map_err(|problems| Error::with_problems(Code::CHORUS_ERR_INVALID_INVOICE, problems))?;
+        if let Some(problem) = crate::invoice::requests::file_size_problem(xml.len()) {
+            return Err(Error::with_problems(
+                Code::CHORUS_ERR_INPUT_TOO_LARGE,
+                vec![problem],
+            ));
+        }
         let routing_problems = crate::directory::check_invoice_routing(self, &invoice);
         if !routing_problems.is_empty() {
             return Err(Error::with_problems(
@@ -81,9 +92,8 @@ impl Session {
                 routing_problems,
             ));
         }
-        let syntax = invoice.syntax.flux_code();
-
-        let file_name = deposit_file_name(invoice.syntax, invoice.number());
+        let file_name = deposit_file_name(syntax, invoice.number());
+        let syntax = syntax.flux_code();
         let sha256 = hex(&Sha256::digest(&xml));
         let mut request = json!({
             "fichierFlux": base64::engine::general_purpose::STANDARD.encode(&xml),
@@ -106,6 +116,41 @@ impl Session {
                 "size": xml.len(),
                 "invoice_number": invoice.number(),
                 "credit_note": invoice.is_credit_note(),
+            }),
+        };
+        crate::deposit::deposit(&self.portal, &prepared)
+    }
+
+    /// Deposits a file the ERP already has, unchanged, after checking its declared syntax
+    /// against its content (see [`invoice::ready_file`]).
+    fn submit_ready_file(&self, request_json: &str) -> Result<Value, Error> {
+        let file = invoice::ready_file::parse_ready_file(request_json)
+            .map_err(|problems| Error::with_problems(Code::CHORUS_ERR_INVALID_INVOICE, problems))?;
+        let sha256 = hex(&Sha256::digest(&file.content));
+        let mut request = json!({
+            "fichierFlux": base64::engine::general_purpose::STANDARD.encode(&file.content),
+            "nomFichier": file.file_name,
+            "syntaxeFlux": file.syntax,
+            "avecSignature": false,
+        });
+        if let Some(user_id) = self.config.user_id {
+            request["idUtilisateurCourant"] = Value::from(user_id);
+        }
+        let prepared = crate::deposit::Prepared {
+            request,
+            invoice_number: file.invoice_number.clone().unwrap_or_default(),
+            // The supplier code is not read from the file, so the resend search matches
+            // on the invoice number and type only.
+            seller_siret: None,
+            credit_note: file.credit_note,
+            summary: json!({
+                "syntax": file.syntax,
+                "file_name": file.file_name,
+                "sha256": sha256,
+                "size": file.content.len(),
+                "invoice_number": file.invoice_number,
+                "credit_note": file.credit_note,
+                "passthrough": true,
             }),
         };
         crate::deposit::deposit(&self.portal, &prepared)

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
 use crate::error::{chorus_result as Code, Error};
-use crate::invoice::Problem;
+use crate::invoice::{Problem, Syntax};
 
 /// Default hosts of each environment. Moving a host means editing this table only.
 ///
@@ -230,6 +230,7 @@ struct ConfigInput {
     timeout_seconds: Option<u64>,
     retry: Option<RetryInput>,
     ca_file: Option<String>,
+    syntax: Option<Syntax>,
 }
 
 /// The effective configuration of one company file.
@@ -251,6 +252,8 @@ pub struct Config {
     pub retry: RetrySettings,
     /// PEM file of certificate authorities trusted in addition to the system's.
     pub ca_file: Option<PathBuf>,
+    /// Syntax of the files built from invoices whose JSON has no `syntax` key.
+    pub syntax: Syntax,
 }
 
 impl Config {
@@ -271,7 +274,7 @@ impl Config {
         }
         let input: ConfigInput = serde_json::from_str(text).map_err(|error| {
             let problem = Problem {
-                path: String::new(),
+                path: unknown_key(&error.to_string()).unwrap_or_default(),
                 message_fr: format!("JSON de configuration invalide : {error}"),
                 message_en: format!("invalid configuration JSON: {error}"),
             };
@@ -364,6 +367,7 @@ impl Config {
             timeout: Duration::from_secs(timeout_seconds),
             retry,
             ca_file: ca_file.map(PathBuf::from),
+            syntax: input.syntax.unwrap_or_default(),
         })
     }
 
@@ -382,6 +386,7 @@ impl Config {
             "language": self.language,
             "timeout_seconds": self.timeout.as_secs(),
             "ca_file": self.ca_file.as_ref().map(|path| path.display().to_string()),
+            "syntax": self.syntax.name(),
             "retry": {
                 "max_attempts": self.retry.max_attempts,
                 "initial_delay_ms": self.retry.initial_delay.as_millis() as u64,
@@ -391,6 +396,13 @@ impl Config {
             },
         })
     }
+}
+
+/// Returns the key that serde named as unknown in `message`, such as `foo` in
+/// "unknown field `foo`, expected one of …".
+fn unknown_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    Some(rest.split('`').next()?.to_owned())
 }
 
 /// Text shown in place of a secret in the masked configuration.
@@ -528,6 +540,21 @@ mod tests {
         assert_eq!(config.base_url, PRODUCTION_URLS.base_url);
         assert_eq!(config.language, Language::Fr);
         assert_eq!(config.timeout, Duration::from_secs(30));
+        assert_eq!(config.syntax, Syntax::Ubl);
+        assert_eq!(config.to_masked_json()["syntax"], "ubl");
+    }
+
+    #[test]
+    fn syntax_key_read_and_checked() {
+        let cii = MINIMAL.replace('{', r#"{"syntax": "cii","#);
+        let config = Config::from_json(&cii).unwrap();
+        assert_eq!(config.syntax, Syntax::Cii);
+        assert_eq!(config.to_masked_json()["syntax"], "cii");
+
+        let unknown = MINIMAL.replace('{', r#"{"syntax": "xcbl","#);
+        let error = Config::from_json(&unknown).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_CONFIGURATION);
+        assert!(error.problems[0].message_en.contains("xcbl"), "{error}");
     }
 
     #[test]
@@ -544,6 +571,7 @@ mod tests {
         let error = Config::from_json(&text).unwrap_err();
         assert_eq!(error.code, Code::CHORUS_ERR_INVALID_CONFIGURATION);
         assert!(error.problems[0].message_en.contains("clientid"));
+        assert_eq!(error.problems[0].path, "clientid");
     }
 
     #[test]

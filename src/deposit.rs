@@ -13,6 +13,10 @@
 //! creates a second flux. The portal then rejects it as a duplicate number, and
 //! `chorus_get_status` reports `CHORUS_ERR_DUPLICATE_INVOICE` for it. The invoice is
 //! still on the portal once, but the ERP sees two flux numbers.
+//!
+//! A ready Factur-X PDF whose invoice number cannot be read has nothing to search for.
+//! Its deposit is then never sent again after an ambiguous failure: the error says the
+//! outcome is unknown, and the ERP checks the portal before depositing it again.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -41,6 +45,8 @@ const RECENT_DAYS: i64 = 1;
 /// The deposit request of one invoice and the result fields known before sending it.
 pub struct Prepared {
     pub request: Value,
+    /// BT-1 searched for after an ambiguous failure; empty when the file does not give it
+    /// in readable form, which turns resending off.
     pub invoice_number: String,
     pub seller_siret: Option<String>,
     pub credit_note: bool,
@@ -91,7 +97,8 @@ impl Unresolved {
 pub fn deposit(portal: &Portal, prepared: &Prepared) -> Result<Value, Error> {
     let first_day = today_days_since_epoch();
     let settings = &portal.config.retry;
-    if portal.unresolved.contains(prepared) {
+    let searchable = !prepared.invoice_number.is_empty();
+    if searchable && portal.unresolved.contains(prepared) {
         if let Some(result) = look_for_earlier(portal, prepared, first_day, Duration::ZERO)? {
             return Ok(result);
         }
@@ -106,6 +113,14 @@ pub fn deposit(portal: &Portal, prepared: &Prepared) -> Result<Value, Error> {
             }
             Err(failure) => failure,
         };
+        if is_ambiguous(&failure) && !searchable {
+            log::warn!(
+                "deposit of a file without a readable invoice number may have reached the \
+                 portal ({}); not sending it again",
+                failure.error.code.name()
+            );
+            return Err(unknown_outcome_error(failure.error));
+        }
         if is_ambiguous(&failure) {
             portal.unresolved.set(prepared, true);
             log::warn!(
@@ -166,7 +181,7 @@ fn is_ambiguous(failure: &Failure) -> bool {
 /// Builds the result of a deposit that got a 200 reply.
 fn accepted(portal: &Portal, prepared: &Prepared, envelope: Envelope) -> Result<Value, Error> {
     if envelope.code_retour != 0 {
-        if envelope.libelle.contains(DUPLICATE_TEXT) {
+        if envelope.libelle.contains(DUPLICATE_TEXT) && !prepared.invoice_number.is_empty() {
             let existing = search(portal, prepared).ok().flatten();
             return Err(duplicate_error(prepared, existing.as_ref()));
         }
@@ -322,6 +337,25 @@ fn duplicate_error(prepared: &Prepared, existing: Option<&Value>) -> Error {
         "deposit_date": field("dateDepot"),
         "status": field("statut"),
     }))
+}
+
+/// Marks a deposit error as leaving the outcome unknown, because the file gives no
+/// invoice number to search for.
+fn unknown_outcome_error(mut error: Error) -> Error {
+    error.details = Some(json!({
+        "deposit_outcome": "unknown",
+        "lookup_error": null,
+    }));
+    error.hint = Some((
+        "Le dépôt a pu être reçu et le numéro de facture du fichier est illisible, donc il \
+         n'a pas été renvoyé : vérifiez les flux déposés sur Chorus Pro avant de le renvoyer."
+            .to_owned(),
+        "The deposit may have been received and the file's invoice number is unreadable, so \
+         it was not sent again: check the deposited flows on Chorus Pro before sending it \
+         again."
+            .to_owned(),
+    ));
+    error
 }
 
 /// Marks a deposit error as leaving the outcome unknown, because the search failed too.

@@ -91,7 +91,15 @@ struct CodeInfo {
 ///
 /// `chorus_result_name`, the error object and the README table all come from here.
 const CODE_TABLE: &[(Code, CodeInfo)] = &[
-    (Code::CHORUS_OK, CodeInfo { name: "CHORUS_OK", retryable: false, hint_fr: "", hint_en: "" }),
+    (
+        Code::CHORUS_OK,
+        CodeInfo {
+            name: "CHORUS_OK",
+            retryable: false,
+            hint_fr: "",
+            hint_en: "",
+        },
+    ),
     (
         Code::CHORUS_ERR_NULL_ARGUMENT,
         CodeInfo {
@@ -151,8 +159,10 @@ const CODE_TABLE: &[(Code, CodeInfo)] = &[
         CodeInfo {
             name: "CHORUS_ERR_INVALID_QUERY",
             retryable: false,
-            hint_fr: "La requête attend {\"flux_number\": \"...\"} avec le numéro rendu par chorus_submit.",
-            hint_en: "The query expects {\"flux_number\": \"...\"} with the number chorus_submit returned.",
+            hint_fr: "Vérifiez la requête JSON selon la documentation de l'appel (clés attendues \
+                      et types) ; le message nomme la clé en cause.",
+            hint_en: "Check the query JSON against the call's documentation (expected keys and \
+                      types); the message names the key at fault.",
         },
     ),
     (
@@ -258,10 +268,8 @@ const CODE_TABLE: &[(Code, CodeInfo)] = &[
         CodeInfo {
             name: "CHORUS_ERR_TIMEOUT",
             retryable: true,
-            hint_fr: "Réessayez ; si cela persiste, augmentez timeout_seconds. Pour un dépôt, \
-                      consultez d'abord le statut : il a pu être reçu.",
-            hint_en: "Try again; if it persists, raise timeout_seconds. For a deposit, check the \
-                      status first: it may have been received.",
+            hint_fr: "Réessayez ; si cela persiste, augmentez timeout_seconds.",
+            hint_en: "Try again; if it persists, raise timeout_seconds.",
         },
     ),
     (

@@ -152,12 +152,23 @@ pub unsafe extern "C" fn chorus_test_connection(
 }
 
 /// Validates an invoice or credit note (JSON, format in `docs/invoice-json.md`), writes it
-/// in its `syntax` (UBL 2.1 by default, or CII D16B) and deposits it on Chorus Pro.
+/// in its `syntax` (else the configuration's `syntax`, UBL 2.1 by default, or CII D16B)
+/// and deposits it on Chorus Pro.
+///
+/// `invoice_json` may instead be a ready file, deposited byte for byte:
+/// `{"file": {"syntax": "IN_DP_E1_UBL_INVOICE" | "IN_DP_E1_CII_16B" |
+/// "IN_DP_E2_CII_FACTURX", "file_name": "...", "content_base64": "..."}}`. Its declared
+/// syntax, file name extension and size (at most 10 MB, 10 485 760 bytes, once decoded)
+/// are checked against the content, and mismatches give `CHORUS_ERR_INVALID_INVOICE`
+/// with problems at `file.syntax`, `file.file_name` or `file.content_base64`.
 ///
 /// On success `*out_json` gives `flux_number`, `syntax`, `file_name`, `sha256` and `size`
-/// of the bytes sent. An invoice that fails local validation is not sent
-/// (`CHORUS_ERR_INVALID_INVOICE` with `problems`). A deposit is never retried: after
-/// `CHORUS_ERR_TIMEOUT` or `CHORUS_ERR_NETWORK` check the status before sending again.
+/// of the bytes sent, `invoice_number`, `credit_note`, `deposit_date` and `recovered`
+/// (true when an earlier attempt whose reply was lost turned out to be deposited), plus
+/// `"passthrough": true` for a ready file. An invoice that fails local validation is not sent. After a timeout or
+/// lost connection the invoice number is searched for on the portal before the deposit
+/// is sent again. A Factur-X file whose number cannot be read is not sent again, and the
+/// error's `details.deposit_outcome` is `"unknown"`.
 ///
 /// # Safety
 /// `client` comes from `chorus_client_new`; `invoice_json` is NULL or NUL-terminated;

@@ -189,12 +189,38 @@ fn text_key(object: &Map<String, Value>, key: &str) -> Result<Option<String>, Er
     }
 }
 
+/// Turns the portal's refusal of an invoice id it does not know into `CHORUS_ERR_NOT_FOUND`.
+///
+/// NOTE: the portal's `codeRetour` for an unknown invoice is not documented; its message
+/// says "introuvable" in the replies seen, so that word is what is recognised.
+fn unknown_invoice(error: Error, id: i64) -> Error {
+    let unknown = error.code == Code::CHORUS_ERR_REJECTED
+        && error
+            .libelle
+            .as_deref()
+            .is_some_and(|libelle| libelle.to_lowercase().contains("introuvable"));
+    if !unknown {
+        return error;
+    }
+    let mut not_found = Error::new(
+        Code::CHORUS_ERR_NOT_FOUND,
+        format!("Aucune facture d'identifiant {id} pour ce compte technique."),
+        format!("No invoice with id {id} for this technical account."),
+    );
+    not_found.code_retour = error.code_retour;
+    not_found.libelle = error.libelle.clone();
+    not_found.endpoint = error.endpoint.clone();
+    not_found.http_status = error.http_status;
+    not_found
+}
+
 /// Runs a status query; see `chorus_get_status` for the result.
 pub fn get_status(session: &Session, query_json: &str) -> Result<Value, Error> {
     match parse_query(query_json)? {
         StatusQuery::Flux(flux_number) => flux_status(session, &flux_number),
         StatusQuery::InvoiceId(id) => {
-            let invoice = invoice_status(session, id, None)?;
+            let invoice =
+                invoice_status(session, id, None).map_err(|error| unknown_invoice(error, id))?;
             Ok(invoices_result("portal_invoice_id", vec![invoice]))
         }
         StatusQuery::InvoiceNumber {

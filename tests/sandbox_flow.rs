@@ -341,3 +341,38 @@ fn factures_only_application_deposits() {
     let status = wait_final(&session, deposit["flux_number"].as_str().unwrap());
     assert_eq!(status["state"], "IN_INTEGRE");
 }
+
+#[test]
+fn unknown_invoice_id_not_found() {
+    let sandbox = Sandbox::start(&[]);
+    let session = session(&sandbox, json!({}));
+    let error = session
+        .get_status(r#"{"portal_invoice_id": 99999999}"#)
+        .unwrap_err();
+    assert_eq!(error.code, Code::CHORUS_ERR_NOT_FOUND);
+    assert!(error.code_retour.is_some());
+}
+
+#[test]
+fn oversized_invoice_not_sent() {
+    let sandbox = Sandbox::start(&[]);
+    let session = session(&sandbox, json!({}));
+    let mut invoice: Value = serde_json::from_str(&sample_invoice("BIG-1")).unwrap();
+    invoice["payment_terms"] = Value::from("x".repeat(11 * 1024 * 1024));
+    let before = sandbox.admin_get("/_sandbox/stats")["deposits"].as_u64();
+    let error = session.submit(&invoice.to_string()).unwrap_err();
+    assert_eq!(error.code, Code::CHORUS_ERR_INPUT_TOO_LARGE);
+    assert_eq!(
+        sandbox.admin_get("/_sandbox/stats")["deposits"].as_u64(),
+        before
+    );
+    let validation = chorus_pro::invoice::requests::validate(
+        &invoice.to_string(),
+        None,
+        chorus_pro::invoice::Syntax::Ubl,
+    );
+    assert_eq!(
+        validation.unwrap_err().code,
+        Code::CHORUS_ERR_INVALID_INVOICE
+    );
+}

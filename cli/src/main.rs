@@ -20,7 +20,9 @@ usage: chorus [--config FILE] [--json] COMMAND [ARGUMENTS]
 Commands:
   test-connection          test the PISTE and Chorus Pro settings step by step
   submit INVOICE.json      validate, write as UBL 2.1 and deposit an invoice
-  status FLUX_NUMBER       read a deposit report and the invoices it created
+  status REFERENCE         read a deposit report and the invoices it created, given a
+                           flux number (CPP...), or follow one invoice given its portal
+                           id (digits only) or its invoice number
   lookup-buyer SIRET       show whether a public buyer needs a service code or an
                            engagement number, and its active services
   validate INVOICE.json    list every problem of an invoice; sends nothing
@@ -238,13 +240,25 @@ fn run_portal_command(options: &Options) -> Result<(), Failure> {
             print_result(options.json, &result, || describe_buyer(&result, language));
         }
         _ => {
-            let flux_number = single_argument(options, "FLUX_NUMBER")?;
-            let query = json!({ "flux_number": flux_number }).to_string();
+            let reference = single_argument(options, "FLUX_NUMBER")?;
+            let query = status_query(reference).to_string();
             let result = session.get_status(&query).map_err(library)?;
             print_result(options.json, &result, || describe_status(&result, language));
         }
     }
     Ok(())
+}
+
+/// Builds the `chorus_get_status` query for a flux number, a portal invoice id or an
+/// invoice number.
+fn status_query(reference: &str) -> Value {
+    if reference.starts_with("CPP") {
+        json!({ "flux_number": reference })
+    } else if let Ok(id) = reference.parse::<u64>() {
+        json!({ "portal_invoice_id": id })
+    } else {
+        json!({ "invoice_number": reference })
+    }
 }
 
 fn label(language: Language, french: &'static str, english: &'static str) -> &'static str {
@@ -297,11 +311,15 @@ fn describe_status(status: &Value, language: Language) -> String {
     } else {
         label(language, "en cours", "pending")
     };
-    let mut lines = vec![format!(
-        "Flux {}: {} ({finality})",
-        text(&status["flux_number"]),
-        text(&status["state"])
-    )];
+    let mut lines = Vec::new();
+    // A query by invoice id or number returns invoices only, with no flux of its own.
+    if status.get("state").is_some() {
+        lines.push(format!(
+            "Flux {}: {} ({finality})",
+            text(&status["flux_number"]),
+            text(&status["state"])
+        ));
+    }
     for error in status["invoice_errors"]
         .as_array()
         .map(Vec::as_slice)

@@ -106,6 +106,11 @@ fn connection_submit_and_status() {
 
     let readable = chorus(&["--config", config, "status", &flux_number]);
     assert!(String::from_utf8_lossy(&readable.stdout).contains("IN_INTEGRE"));
+
+    let by_number = chorus(&["--config", config, "--json", "status", "F124212"]);
+    assert_eq!(by_number.status.code(), Some(0), "{by_number:?}");
+    let followed: Value = serde_json::from_slice(&by_number.stdout).unwrap();
+    assert_eq!(followed["invoices"][0]["invoice_number"], "F124212");
     std::fs::remove_dir_all(directory).unwrap();
 }
 

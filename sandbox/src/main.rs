@@ -9,6 +9,7 @@ mod cli;
 mod clock;
 mod dataset;
 mod factures;
+mod facturx;
 mod faults;
 mod gateway;
 mod http;

@@ -232,6 +232,10 @@ pub fn technical_archive_entry(entry_name: &str, message: &str) -> String {
     format!("{entry_name} : {message}")
 }
 
+pub fn technical_invalid_facturx(detail: &str) -> String {
+    format!("IRRECEVABILITE: le XML factur-x.xml du PDF Factur-X est illisible : {detail}")
+}
+
 pub fn technical_unsupported_syntax(syntax: &str, supported: &str) -> String {
     format!(
         "IRRECEVABILITE: chorus-sandbox ne traite pas la syntaxe {syntax} ; syntaxes traitees : {supported}."

@@ -382,6 +382,32 @@ impl Store {
                 messages::TECHNICAL_UNSUPPORTED_SYNTAX_CODE,
                 messages::technical_unsupported_syntax(syntax.code, &syntax::processed_codes()),
             ),
+            Some(invoice_syntax) if syntax.code == syntax::FACTURX_CODE => {
+                match crate::facturx::embedded_xml(&file) {
+                    Err(detail) => technical_rejection(
+                        messages::TECHNICAL_XSD_CODE,
+                        messages::technical_invalid_facturx(&detail),
+                    ),
+                    Ok(xml) => match invoice_xml::extract(invoice_syntax, &xml) {
+                        Err(error) => technical_rejection(
+                            messages::TECHNICAL_XSD_CODE,
+                            describe_extract_error(&error),
+                        ),
+                        Ok(invoice) => {
+                            let mut result = FluxResult::default();
+                            self.route_invoice(
+                                index,
+                                data,
+                                depositor,
+                                invoice,
+                                final_at,
+                                &mut result,
+                            );
+                            result
+                        }
+                    },
+                }
+            }
             Some(invoice_syntax) if archive::is_archive(&file) => {
                 match archive::read_entries(&file) {
                     Err(detail) => technical_rejection(

@@ -11,6 +11,9 @@ pub struct SyntaxInfo {
     pub processed_as: Option<InvoiceSyntax>,
 }
 
+/// The Factur-X syntax, whose PDF carries the CII XML as the embedded file `factur-x.xml`.
+pub const FACTURX_CODE: &str = "IN_DP_E2_CII_FACTURX";
+
 /// Values of the `syntaxeFlux` enum in the Chorus Pro Factures Swagger 1.0.0.
 ///
 /// NOTE: only FSO1100A (UBL), FSO1106A (CII 16B) and FSO1117A (Factur-X) are known
@@ -67,9 +70,9 @@ pub const SYNTAXES: [SyntaxInfo; 13] = [
         processed_as: None,
     },
     SyntaxInfo {
-        code: "IN_DP_E2_CII_FACTURX",
+        code: FACTURX_CODE,
         interface: "FSO1117A",
-        processed_as: None,
+        processed_as: Some(InvoiceSyntax::Cii),
     },
     SyntaxInfo {
         code: "IN_DP_PDFARCHIVE_UBL_INVOICE_MUG",
@@ -114,6 +117,9 @@ mod tests {
                 syntax.code
             );
         }
-        assert_eq!(processed_codes(), "IN_DP_E1_UBL_INVOICE, IN_DP_E1_CII_16B");
+        assert_eq!(
+            processed_codes(),
+            "IN_DP_E1_UBL_INVOICE, IN_DP_E1_CII_16B, IN_DP_E2_CII_FACTURX"
+        );
     }
 }

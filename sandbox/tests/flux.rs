@@ -331,16 +331,67 @@ fn non_invoice_files_rejected_as_technical() {
 #[test]
 fn unprocessed_syntax_rejected() {
     let sandbox = Sandbox::start(&["--speed", "0"]);
+    let (_, report) = sandbox.deposit_and_wait(b"<xCBL/>", "IN_DP_E1_XCBL");
+    assert_eq!(report["etatCourantDepotFlux"], "IN_REJETE");
+    assert_eq!(report["codeInterfaceDepotFlux"], "FSO1102A");
+    let errors = technical_errors(&report);
+    assert_eq!(errors.len(), 1, "{report}");
+    let libelle = errors[0]["libelleErreur"].as_str().unwrap_or("");
+    assert!(
+        libelle.contains("ne traite pas la syntaxe IN_DP_E1_XCBL"),
+        "{libelle}"
+    );
+}
+
+/// Builds a minimal Factur-X PDF: a file specification named factur-x.xml whose /EF stream is
+/// the zlib-compressed XML. It is not PDF/A-3, which the sandbox does not check.
+fn facturx_pdf(xml: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(xml).unwrap();
+    let compressed = encoder.finish().unwrap();
+    let mut pdf = b"%PDF-1.7\n\
+        4 0 obj << /Type /Filespec /F (factur-x.xml) /UF (factur-x.xml) \
+        /AFRelationship /Data /EF << /F 5 0 R >> >> endobj\n"
+        .to_vec();
+    pdf.extend_from_slice(
+        format!(
+            "5 0 obj << /Type /EmbeddedFile /Subtype /text#2Fxml /Filter /FlateDecode \
+             /Length {} >> stream\n",
+            compressed.len()
+        )
+        .as_bytes(),
+    );
+    pdf.extend_from_slice(&compressed);
+    pdf.extend_from_slice(b"\nendstream endobj\n%%EOF\n");
+    pdf
+}
+
+#[test]
+fn facturx_pdf_integrated() {
+    let sandbox = Sandbox::start(&["--speed", "0"]);
+    let xml = InvoiceSpec::new("FX-1").service("120943").cii();
+    let (numero, report) = sandbox.deposit_and_wait(&facturx_pdf(&xml), "IN_DP_E2_CII_FACTURX");
+    assert_eq!(report["etatCourantDepotFlux"], "IN_INTEGRE", "{report}");
+    assert_eq!(report["codeInterfaceDepotFlux"], "FSO1117A");
+    let found = sandbox
+        .api(SEARCH, &json!({ "numeroFluxDepot": numero }))
+        .json();
+    assert_eq!(found["listeFactures"][0]["numeroFacture"], "FX-1");
+}
+
+#[test]
+fn facturx_without_xml_rejected() {
+    let sandbox = Sandbox::start(&["--speed", "0"]);
     let (_, report) = sandbox.deposit_and_wait(b"%PDF-1.7 facturx", "IN_DP_E2_CII_FACTURX");
     assert_eq!(report["etatCourantDepotFlux"], "IN_REJETE");
     assert_eq!(report["codeInterfaceDepotFlux"], "FSO1117A");
     let errors = technical_errors(&report);
     assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["codeErreur"], "ERR_XSD_001");
     let libelle = errors[0]["libelleErreur"].as_str().unwrap_or("");
-    assert!(
-        libelle.contains("ne traite pas la syntaxe IN_DP_E2_CII_FACTURX"),
-        "{libelle}"
-    );
+    assert!(libelle.contains("factur-x.xml"), "{libelle}");
 }
 
 #[test]

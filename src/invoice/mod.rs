@@ -16,6 +16,7 @@ mod model;
 mod parse;
 mod parties;
 mod portal_fields;
+pub mod ready_file;
 pub mod requests;
 pub mod terms;
 mod ubl;
@@ -56,6 +57,11 @@ impl Invoice {
     /// Returns the invoice number (BT-1).
     pub fn number(&self) -> &str {
         &self.number
+    }
+
+    /// Returns the invoice's own `syntax`, or `default` when the JSON has none.
+    pub fn syntax_or(&self, default: Syntax) -> Syntax {
+        self.syntax.unwrap_or(default)
     }
 
     /// Returns the seller SIRET (BT-29), if given.

@@ -83,9 +83,10 @@ pub struct Invoice {
     /// BG-24 additional supporting documents, embedded in the XML.
     #[serde(default)]
     pub attachments: Vec<Attachment>,
-    /// XML syntax deposited on Chorus Pro; UBL when absent.
+    /// XML syntax deposited on Chorus Pro. When absent, `chorus_submit` uses the
+    /// configuration's `syntax`, and the requests that need no configuration use UBL.
     #[serde(default)]
-    pub syntax: Syntax,
+    pub syntax: Option<Syntax>,
 }
 
 /// XML syntax of the file deposited on Chorus Pro, each with its `syntaxeFlux` code.

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{parse_invoice, Invoice, Syntax, XmlOptions};
+use super::{parse_invoice, Invoice, Problem, Syntax, XmlOptions};
 use crate::client::MAX_INVOICE_JSON_BYTES;
 use crate::config::BankAccount;
 use crate::error::{chorus_result as Code, Error};
@@ -63,17 +63,19 @@ fn parse_options(options_json: Option<&str>) -> Result<BuildOptions, Error> {
 /// Builds the XML file of an invoice without sending it. The result gives the XML as a
 /// string with its `syntax` (`syntaxeFlux` code), `sha256` and `size` in bytes.
 ///
-/// The options' `syntax` overrides the invoice's; both default to UBL. A commented file
+/// The options' `syntax` overrides the invoice's, which overrides `default_syntax` (the
+/// configuration's, or UBL on a handle without one). A commented file
 /// has other bytes, so another digest and size, than the one `chorus_submit` deposits.
 pub fn build_xml(
     invoice_json: &str,
     options_json: Option<&str>,
     default_bank: Option<&BankAccount>,
+    default_syntax: Syntax,
 ) -> Result<Value, Error> {
     let invoice = parse_request(invoice_json)?;
     let options = parse_options(options_json)?;
     let xml_options = XmlOptions {
-        syntax: options.syntax.unwrap_or(invoice.syntax),
+        syntax: options.syntax.unwrap_or(invoice.syntax_or(default_syntax)),
         commented: options.commented,
     };
     let xml = invoice
@@ -99,15 +101,52 @@ pub fn build_xml(
     }))
 }
 
-/// Validates an invoice in its own syntax and sends nothing: `{"valid": true,
-/// "problems": []}`, or an invalid-invoice error listing every problem.
-pub fn validate(invoice_json: &str, default_bank: Option<&BankAccount>) -> Result<Value, Error> {
+/// Returns a problem when a written file of `size` bytes is over the portal's limit for one
+/// deposited file (the same limit as for ready files).
+pub fn file_size_problem(size: usize) -> Option<Problem> {
+    let limit = super::ready_file::MAX_FILE_BYTES;
+    (size > limit).then(|| Problem {
+        path: String::new(),
+        message_fr: format!(
+            "le fichier écrit fait {size} octets : Chorus Pro accepte au plus {limit} octets \
+             par fichier ; réduisez les textes libres ou les pièces jointes"
+        ),
+        message_en: format!(
+            "the written file is {size} bytes: Chorus Pro accepts at most {limit} bytes per \
+             file; shorten free texts or attachments"
+        ),
+    })
+}
+
+/// Validates an invoice in its own syntax, or `default_syntax` when it has none, and sends
+/// nothing: `{"valid": true, "problems": []}`, or an invalid-invoice error listing every
+/// problem.
+pub fn validate(
+    invoice_json: &str,
+    default_bank: Option<&BankAccount>,
+    default_syntax: Syntax,
+) -> Result<Value, Error> {
     let invoice = parse_request(invoice_json)?;
-    let problems = invoice.validate(default_bank);
+    let syntax = invoice.syntax_or(default_syntax);
+    let problems = invoice.validate_as(syntax, default_bank);
     if !problems.is_empty() {
         return Err(Error::with_problems(
             Code::CHORUS_ERR_INVALID_INVOICE,
             problems,
+        ));
+    }
+    // The portal's size limit applies to the written file, so it is written here too.
+    let options = XmlOptions {
+        syntax,
+        commented: false,
+    };
+    let xml = invoice
+        .to_xml(options, default_bank)
+        .map_err(|problems| Error::with_problems(Code::CHORUS_ERR_INVALID_INVOICE, problems))?;
+    if let Some(problem) = file_size_problem(xml.len()) {
+        return Err(Error::with_problems(
+            Code::CHORUS_ERR_INVALID_INVOICE,
+            vec![problem],
         ));
     }
     Ok(json!({"valid": true, "problems": []}))
@@ -126,7 +165,7 @@ mod tests {
 
     #[test]
     fn build_defaults_to_plain_ubl() {
-        let result = build_xml(SAMPLE, None, None).unwrap();
+        let result = build_xml(SAMPLE, None, None, Syntax::Ubl).unwrap();
         assert_eq!(result["syntax"], "IN_DP_E1_UBL_INVOICE");
         assert_eq!(result["commented"], false);
         let xml = result["xml"].as_str().unwrap();
@@ -141,7 +180,7 @@ mod tests {
     #[test]
     fn build_options_choose_syntax_and_comments() {
         let options = r#"{"syntax": "cii", "commented": true}"#;
-        let result = build_xml(CREDIT_NOTE, Some(options), None).unwrap();
+        let result = build_xml(CREDIT_NOTE, Some(options), None, Syntax::Ubl).unwrap();
         assert_eq!(result["syntax"], "IN_DP_E1_CII_16B");
         assert_eq!(result["credit_note"], true);
         let xml = result["xml"].as_str().unwrap();
@@ -152,16 +191,25 @@ mod tests {
     #[test]
     fn invoice_syntax_key_used_without_options() {
         let json = CREDIT_NOTE.replacen('{', "{\"syntax\": \"cii\",", 1);
-        let result = build_xml(&json, None, None).unwrap();
+        let result = build_xml(&json, None, None, Syntax::Ubl).unwrap();
         assert_eq!(result["syntax"], "IN_DP_E1_CII_16B");
-        let result = build_xml(&json, Some(r#"{"syntax": "ubl"}"#), None).unwrap();
+        let result = build_xml(&json, Some(r#"{"syntax": "ubl"}"#), None, Syntax::Ubl).unwrap();
+        assert_eq!(result["syntax"], "IN_DP_E1_UBL_INVOICE");
+    }
+
+    #[test]
+    fn default_syntax_used_without_invoice_key() {
+        let result = build_xml(CREDIT_NOTE, None, None, Syntax::Cii).unwrap();
+        assert_eq!(result["syntax"], "IN_DP_E1_CII_16B");
+        let json = CREDIT_NOTE.replacen('{', "{\"syntax\": \"ubl\",", 1);
+        let result = build_xml(&json, None, None, Syntax::Cii).unwrap();
         assert_eq!(result["syntax"], "IN_DP_E1_UBL_INVOICE");
     }
 
     #[test]
     fn bad_options_rejected() {
         for options in [r#"{"syntax": "xml"}"#, r#"{"comment": true}"#, "{"] {
-            let error = build_xml(SAMPLE, Some(options), None).unwrap_err();
+            let error = build_xml(SAMPLE, Some(options), None, Syntax::Ubl).unwrap_err();
             assert_eq!(error.code, Code::CHORUS_ERR_INVALID_JSON, "{options}");
             assert!(
                 error.message_en.contains("Invalid build options"),
@@ -173,7 +221,7 @@ mod tests {
     #[test]
     fn build_of_invalid_invoice_lists_problems() {
         let json = SAMPLE.replace("78787878400018", "78787878400019");
-        let error = build_xml(&json, None, None).unwrap_err();
+        let error = build_xml(&json, None, None, Syntax::Ubl).unwrap_err();
         assert_eq!(error.code, Code::CHORUS_ERR_INVALID_INVOICE);
         assert!(
             error
@@ -188,13 +236,13 @@ mod tests {
     #[test]
     fn validate_reports_every_problem() {
         assert_eq!(
-            validate(SAMPLE, None).unwrap(),
+            validate(SAMPLE, None, Syntax::Ubl).unwrap(),
             json!({"valid": true, "problems": []})
         );
         let json = SAMPLE
             .replace("78787878400018", "78787878400019")
             .replace("\"number\": \"F124212\"", "\"number\": \"F#1\"");
-        let error = validate(&json, None).unwrap_err();
+        let error = validate(&json, None, Syntax::Ubl).unwrap_err();
         assert_eq!(error.code, Code::CHORUS_ERR_INVALID_INVOICE);
         let paths: Vec<&str> = error
             .problems
@@ -210,7 +258,7 @@ mod tests {
         // Without the seller's account the sample has no IBAN, unless the configuration
         // gives one.
         let without_account = remove_seller_account(SAMPLE);
-        let error = validate(&without_account, None).unwrap_err();
+        let error = validate(&without_account, None, Syntax::Ubl).unwrap_err();
         assert_eq!(
             error.problems[0].path,
             "payment_instructions.credit_transfer"
@@ -220,7 +268,7 @@ mod tests {
             bic: None,
             account_name: None,
         };
-        assert!(validate(&without_account, Some(&bank)).is_ok());
+        assert!(validate(&without_account, Some(&bank), Syntax::Ubl).is_ok());
     }
 
     fn remove_seller_account(json: &str) -> String {
@@ -235,7 +283,7 @@ mod tests {
     #[test]
     fn oversized_input_rejected() {
         let json = " ".repeat(MAX_INVOICE_JSON_BYTES + 1);
-        let error = validate(&json, None).unwrap_err();
+        let error = validate(&json, None, Syntax::Ubl).unwrap_err();
         assert_eq!(error.code, Code::CHORUS_ERR_INPUT_TOO_LARGE);
     }
 }

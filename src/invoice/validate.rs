@@ -41,11 +41,12 @@ const MAX_RATE_DECIMALS: u32 = 2;
 const CONFIGURATION_ACCOUNT_PATH: &str = "configuration.bank_account";
 
 impl Invoice {
-    /// Checks the whole invoice for its own `syntax` and returns every problem found. An
+    /// Checks the whole invoice for its own `syntax` (UBL when absent) and returns every
+    /// problem found. An
     /// empty list means the invoice can be written. `default_bank` is the company file's
     /// account from the configuration, used when neither the invoice nor the seller gives one.
     pub fn validate(&self, default_bank: Option<&BankAccount>) -> Vec<Problem> {
-        self.validate_as(self.syntax, default_bank)
+        self.validate_as(self.syntax_or(Syntax::Ubl), default_bank)
     }
 
     /// Checks the whole invoice as it would be written in `syntax`, which may differ from

@@ -749,6 +749,70 @@ static void test_submit_cii(void) {
   chorus_client_free(client);
 }
 
+/* Returns the standard base64 encoding of `size` bytes; the caller frees it. */
+static char *base64_encode(const unsigned char *bytes, size_t size) {
+  static const char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char *encoded = malloc((size + 2) / 3 * 4 + 1);
+  char *write = encoded;
+  for (size_t index = 0; index < size; index += 3) {
+    unsigned long group = (unsigned long)bytes[index] << 16;
+    if (index + 1 < size) {
+      group |= (unsigned long)bytes[index + 1] << 8;
+    }
+    if (index + 2 < size) {
+      group |= bytes[index + 2];
+    }
+    *write++ = alphabet[(group >> 18) & 63];
+    *write++ = alphabet[(group >> 12) & 63];
+    *write++ = index + 1 < size ? alphabet[(group >> 6) & 63] : '=';
+    *write++ = index + 2 < size ? alphabet[group & 63] : '=';
+  }
+  *write = '\0';
+  return encoded;
+}
+
+/* Builds a `{"file": ...}` request for chorus_submit; the caller frees it. */
+static char *ready_file_request(const char *syntax, const char *file_name, const char *content) {
+  char *encoded = base64_encode((const unsigned char *)content, strlen(content));
+  size_t capacity = strlen(encoded) + strlen(syntax) + strlen(file_name) + 128;
+  char *request = malloc(capacity);
+  snprintf(request, capacity,
+           "{\"file\": {\"syntax\": \"%s\", \"file_name\": \"%s\", \"content_base64\": \"%s\"}}",
+           syntax, file_name, encoded);
+  free(encoded);
+  return request;
+}
+
+static void test_submit_ready_file(void) {
+  chorus_client *client = configured_client(NULL, NULL, NULL, NULL);
+  char *xml = read_file("tests/fixtures/ready-ubl-invoice.xml");
+  CHECK(xml != NULL);
+  if (xml == NULL) {
+    chorus_client_free(client);
+    return;
+  }
+
+  /* The file is UBL, so declaring CII is rejected before anything is sent. */
+  char *mismatch = ready_file_request("IN_DP_E1_CII_16B", "ready.xml", xml);
+  char *out = NULL;
+  CHECK_CODE(chorus_submit(client, mismatch, &out), CHORUS_ERR_INVALID_INVOICE);
+  CHECK(contains(out, "\"path\":\"file.syntax\""));
+  chorus_string_free(out);
+
+  char *request = ready_file_request("IN_DP_E1_UBL_INVOICE", "ready.xml", xml);
+  char *status = submit_and_wait(client, request);
+  CHECK(contains(status, "\"state\":\"IN_INTEGRE\""));
+  CHECK(contains(status, "\"interface_code\":\"FSO1100A\""));
+  CHECK(contains(status, "\"invoice_number\":\"C-READY-1\""));
+  chorus_string_free(status);
+
+  free(request);
+  free(mismatch);
+  free(xml);
+  chorus_client_free(client);
+}
+
 struct thread_job {
   chorus_client *client;
   int index;
@@ -821,6 +885,7 @@ int main(void) {
       {"build_xml_options", test_build_xml_options},
       {"validate", test_validate},
       {"submit_cii", test_submit_cii},
+      {"submit_ready_file", test_submit_ready_file},
   };
   int passed = 0;
   int failed = 0;

@@ -13,7 +13,7 @@ const CREDIT_NOTE: &str = include_str!("../../../examples/invoices/credit-note.j
 fn sample() -> Invoice {
     let mut invoice = parse_invoice(SAMPLE).expect("sample parses");
     invoice.preceding_invoices.truncate(1);
-    invoice.syntax = Syntax::Cii;
+    invoice.syntax = Some(Syntax::Cii);
     invoice
 }
 
@@ -411,7 +411,7 @@ fn two_preceding_invoices_rejected_in_cii_only() {
     assert!(invoice.to_ubl(None).is_ok());
 
     // The invoice's own syntax key drives `validate`.
-    invoice.syntax = Syntax::Cii;
+    invoice.syntax = Some(Syntax::Cii);
     assert_eq!(invoice.validate(None).len(), 1);
 }
 

@@ -1,0 +1,173 @@
+//! Reads the CII XML embedded in a Factur-X PDF (`IN_DP_E2_CII_FACTURX`).
+//!
+//! NOTE: this is a byte-level reader, not a PDF parser. It follows the file specification
+//! named `factur-x.xml` to its `/EF` stream and inflates it when the stream's only filter
+//! is `/FlateDecode`. It reads neither cross-reference tables nor compressed object
+//! streams, so a PDF that keeps the file specification or the stream object inside an
+//! object stream is rejected even when a full PDF reader would find the XML. It does not
+//! check PDF/A-3 conformance either.
+
+use std::io::Read;
+
+use flate2::read::ZlibDecoder;
+
+/// Name of the embedded file that the Factur-X specification requires.
+const EMBEDDED_NAME: &[u8] = b"factur-x.xml";
+/// Largest embedded XML inflated, in bytes: the portal's 10 MB file limit.
+const MAX_XML_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Returns the bytes of the embedded `factur-x.xml`, or why they cannot be read.
+pub fn embedded_xml(pdf: &[u8]) -> Result<Vec<u8>, String> {
+    if !pdf.starts_with(b"%PDF-") {
+        return Err("le fichier ne commence pas par %PDF-".to_owned());
+    }
+    let name_at = find(pdf, EMBEDDED_NAME, 0)
+        .ok_or_else(|| "aucun fichier joint nomme factur-x.xml".to_owned())?;
+    let embedded_at = find(pdf, b"/EF", name_at)
+        .ok_or_else(|| "aucune cle /EF apres le nom factur-x.xml".to_owned())?;
+    let object_number = referenced_object(&pdf[embedded_at + 3..])
+        .ok_or_else(|| "la cle /EF ne designe pas d'objet (n 0 R)".to_owned())?;
+    let object_at = find_object(pdf, object_number)
+        .ok_or_else(|| format!("objet {object_number} introuvable"))?;
+    let stream_keyword = find(pdf, b"stream", object_at)
+        .ok_or_else(|| format!("objet {object_number} sans flux"))?;
+    let dictionary = &pdf[object_at..stream_keyword];
+    let data_start = skip_end_of_line(pdf, stream_keyword + b"stream".len());
+    let data_end = find(pdf, b"endstream", data_start)
+        .ok_or_else(|| format!("objet {object_number} sans endstream"))?;
+    let data = trim_end_of_line(&pdf[data_start..data_end]);
+
+    if find(dictionary, b"/Filter", 0).is_none() {
+        return Ok(data.to_vec());
+    }
+    let only_flate = find(dictionary, b"/FlateDecode", 0).is_some()
+        && find(dictionary, b"/DecodeParms", 0).is_none()
+        && find(dictionary, b"[", 0).is_none();
+    if !only_flate {
+        return Err(format!(
+            "objet {object_number} : seul le filtre /FlateDecode sans parametres est lu"
+        ));
+    }
+    let mut xml = Vec::new();
+    ZlibDecoder::new(data)
+        .take(MAX_XML_BYTES + 1)
+        .read_to_end(&mut xml)
+        .map_err(|error| format!("objet {object_number} : flux /FlateDecode invalide : {error}"))?;
+    if xml.len() as u64 > MAX_XML_BYTES {
+        return Err(format!(
+            "objet {object_number} : XML de plus de {MAX_XML_BYTES} octets"
+        ));
+    }
+    Ok(xml)
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|window| window == needle)
+        .map(|position| from + position)
+}
+
+/// Reads the object number of the first `n g R` reference after `/F` or `/UF`, inside the
+/// `/EF` dictionary that `text` starts with.
+fn referenced_object(text: &[u8]) -> Option<u64> {
+    let dictionary_end = find(text, b">>", 0)?;
+    let dictionary = &text[..dictionary_end];
+    let key_at = find(dictionary, b"/F", 0).or_else(|| find(dictionary, b"/UF", 0))?;
+    let after_key = std::str::from_utf8(&dictionary[key_at..]).ok()?;
+    let mut words = after_key
+        .trim_start_matches("/UF")
+        .trim_start_matches("/F")
+        .split_ascii_whitespace();
+    let number = words.next()?.parse().ok()?;
+    let _generation: u64 = words.next()?.parse().ok()?;
+    (words.next()? == "R").then_some(number)
+}
+
+/// Finds `n 0 obj` at the start of a line or after whitespace, so that object 1 does not
+/// match `11 0 obj`.
+fn find_object(pdf: &[u8], number: u64) -> Option<usize> {
+    let header = format!("{number} 0 obj");
+    let mut from = 0;
+    while let Some(position) = find(pdf, header.as_bytes(), from) {
+        if position == 0 || pdf[position - 1].is_ascii_whitespace() {
+            return Some(position + header.len());
+        }
+        from = position + 1;
+    }
+    None
+}
+
+fn skip_end_of_line(pdf: &[u8], position: usize) -> usize {
+    match pdf.get(position..position + 2) {
+        Some(b"\r\n") => position + 2,
+        Some([b'\n', _]) | Some([b'\r', _]) => position + 1,
+        _ => position,
+    }
+}
+
+fn trim_end_of_line(data: &[u8]) -> &[u8] {
+    let data = data.strip_suffix(b"\n").unwrap_or(data);
+    data.strip_suffix(b"\r").unwrap_or(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use flate2::write::ZlibEncoder;
+    use flate2::Compression;
+
+    use super::*;
+
+    const XML: &[u8] = b"<rsm:CrossIndustryInvoice/>";
+
+    fn pdf_with_stream(dictionary: &str, data: &[u8]) -> Vec<u8> {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        pdf.extend_from_slice(
+            b"11 0 obj << /Length 3 >> stream\nabc\nendstream endobj\n\
+              5 0 obj << /Type /Filespec /F (factur-x.xml) /UF (factur-x.xml) \
+              /EF << /F 1 0 R /UF 1 0 R >> >> endobj\n",
+        );
+        pdf.extend_from_slice(format!("1 0 obj {dictionary} stream\r\n").as_bytes());
+        pdf.extend_from_slice(data);
+        pdf.extend_from_slice(b"\r\nendstream endobj\n%%EOF\n");
+        pdf
+    }
+
+    #[test]
+    fn flate_stream_inflated() {
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
+        encoder.write_all(XML).unwrap();
+        let compressed = encoder.finish().unwrap();
+        let pdf = pdf_with_stream(
+            "<< /Type /EmbeddedFile /Subtype /text#2Fxml /Filter /FlateDecode >>",
+            &compressed,
+        );
+        assert_eq!(embedded_xml(&pdf).unwrap(), XML);
+    }
+
+    #[test]
+    fn unfiltered_stream_read() {
+        let pdf = pdf_with_stream("<< /Type /EmbeddedFile >>", XML);
+        assert_eq!(embedded_xml(&pdf).unwrap(), XML);
+    }
+
+    #[test]
+    fn unreadable_files_explained() {
+        let not_pdf = embedded_xml(XML).unwrap_err();
+        assert!(not_pdf.contains("%PDF-"), "{not_pdf}");
+
+        let no_attachment = embedded_xml(b"%PDF-1.7\n1 0 obj << >> endobj").unwrap_err();
+        assert!(no_attachment.contains("factur-x.xml"), "{no_attachment}");
+
+        let other_filter = pdf_with_stream("<< /Filter /DCTDecode >>", XML);
+        let message = embedded_xml(&other_filter).unwrap_err();
+        assert!(message.contains("/FlateDecode"), "{message}");
+
+        let corrupt = pdf_with_stream("<< /Filter /FlateDecode >>", b"not zlib");
+        let message = embedded_xml(&corrupt).unwrap_err();
+        assert!(message.contains("invalide"), "{message}");
+    }
+}
