@@ -273,10 +273,11 @@ impl Config {
             ));
         }
         let input: ConfigInput = serde_json::from_str(text).map_err(|error| {
+            let located = crate::invoice::parse::problem_from_serde(text, &error);
             let problem = Problem {
-                path: unknown_key(&error.to_string()).unwrap_or_default(),
-                message_fr: format!("JSON de configuration invalide : {error}"),
-                message_en: format!("invalid configuration JSON: {error}"),
+                path: located.path,
+                message_fr: format!("JSON de configuration invalide : {}", located.message_fr),
+                message_en: format!("invalid configuration JSON: {}", located.message_en),
             };
             let code = if error.is_data() {
                 Code::CHORUS_ERR_INVALID_CONFIGURATION
@@ -396,13 +397,6 @@ impl Config {
             },
         })
     }
-}
-
-/// Returns the key that serde named as unknown in `message`, such as `foo` in
-/// "unknown field `foo`, expected one of …".
-fn unknown_key(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    Some(rest.split('`').next()?.to_owned())
 }
 
 /// Text shown in place of a secret in the masked configuration.
@@ -572,6 +566,14 @@ mod tests {
         assert_eq!(error.code, Code::CHORUS_ERR_INVALID_CONFIGURATION);
         assert!(error.problems[0].message_en.contains("clientid"));
         assert_eq!(error.problems[0].path, "clientid");
+    }
+
+    #[test]
+    fn wrong_type_names_key() {
+        let text = MINIMAL.replace('{', r#"{"timeout_seconds": "30","#);
+        let error = Config::from_json(&text).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_CONFIGURATION);
+        assert_eq!(error.problems[0].path, "timeout_seconds");
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod code_lists;
 pub mod codes;
 mod decimal;
 mod model;
-mod parse;
+pub(crate) mod parse;
 mod parties;
 mod portal_fields;
 pub mod ready_file;

@@ -13,7 +13,8 @@ pub fn parse_invoice(json: &str) -> Result<Invoice, Vec<Problem>> {
     serde_json::from_str(json).map_err(|error| vec![problem_from_serde(json, &error)])
 }
 
-fn problem_from_serde(json: &str, error: &serde_json::Error) -> Problem {
+/// Turns a serde_json error into a problem whose path names the JSON field at fault.
+pub(crate) fn problem_from_serde(json: &str, error: &serde_json::Error) -> Problem {
     let full = error.to_string();
     let message = match full.rfind(" at line ") {
         Some(end) => &full[..end],
