@@ -132,7 +132,7 @@ enum chorus_result
    */
   CHORUS_ERR_DNS = 3006,
   /**
-   * The host answered but refused the TCP connection (nothing listens on that port).
+   * The host rejected the TCP connection (nothing listens on that port).
    */
   CHORUS_ERR_CONNECTION_REFUSED = 3007,
   /**

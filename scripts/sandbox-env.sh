@@ -1,7 +1,7 @@
 # Sourced by the demo and test scripts: starts the local sandbox on a free loopback port
 # and stops it when the calling script exits.
 #
-# After `start_sandbox [ARGS...]`, SANDBOX_URL holds its base URL (http://127.0.0.1:PORT).
+# After `start_sandbox [ARGS...]`, SANDBOX_URL contains its base URL (http://127.0.0.1:PORT).
 
 SANDBOX_BIN=${SANDBOX_BIN:-target/debug/chorus-sandbox}
 

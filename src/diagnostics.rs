@@ -20,7 +20,7 @@ pub const STRUCTURE_PATH: &str = "/cpro/structures/v1/consulter";
 /// A technical password expiring within this many days raises a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
 
-/// `codeRetour` of a search that found nothing, which still proves the API answers.
+/// `codeRetour` of a search that found nothing, which still proves the API replies.
 const SEARCH_EMPTY: i64 = 20000;
 
 /// Outcome of one step.

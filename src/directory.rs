@@ -54,7 +54,7 @@ pub struct Service {
     pub engagement_required: bool,
 }
 
-/// What the directory tells about one structure.
+/// Directory data of one structure.
 #[derive(Clone, Debug)]
 pub struct BuyerProfile {
     pub identifier: String,

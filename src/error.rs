@@ -59,7 +59,7 @@ pub enum chorus_result {
     CHORUS_ERR_RATE_LIMITED = 3005,
     /// The host name of `token_url` or `base_url` did not resolve.
     CHORUS_ERR_DNS = 3006,
-    /// The host answered but refused the TCP connection (nothing listens on that port).
+    /// The host rejected the TCP connection (nothing listens on that port).
     CHORUS_ERR_CONNECTION_REFUSED = 3007,
     /// The HTTP proxy failed or refused to relay the request.
     CHORUS_ERR_PROXY = 3008,

@@ -108,9 +108,9 @@ pub fn level_filter(number: u32) -> log::LevelFilter {
     }
 }
 
-/// Sets or clears (`None`) the callback; returns false when another logger already owns
-/// the process's `log` facade, which happens only when the crate is linked as an rlib
-/// into a Rust program that installed its own logger.
+/// Sets or clears (`None`) the callback. Returns false when another logger already owns
+/// the process's `log` facade. That happens only when the crate is linked as an rlib into
+/// a Rust program that installed its own logger.
 pub fn set_callback(
     callback: Option<LogCallback>,
     userdata: *mut c_void,

@@ -109,8 +109,8 @@ impl Portal {
         })
     }
 
-    /// Records the technical password's expiry date, so that a later 401 can say since
-    /// when the password has expired.
+    /// Records the technical password's expiry date, so that a later 401 can name the
+    /// date the password expired.
     pub fn remember_password_expiry(&self, date: &str) {
         let day = date.get(..10).unwrap_or(date).to_owned();
         *self
@@ -153,7 +153,7 @@ impl Portal {
         self.attempt(path, body).map_err(|failure| failure.error)
     }
 
-    /// Sends `body` to `path` once and tells, on failure, whether the request may have
+    /// Sends `body` to `path` once and reports, on failure, whether the request may have
     /// reached the portal.
     pub fn attempt(&self, path: &str, body: &Value) -> Result<Envelope, Failure> {
         let payload = serialize(body)?;

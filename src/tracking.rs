@@ -192,7 +192,7 @@ fn text_key(object: &Map<String, Value>, key: &str) -> Result<Option<String>, Er
 /// Turns the portal's refusal of an invoice id it does not know into `CHORUS_ERR_NOT_FOUND`.
 ///
 /// NOTE: the portal's `codeRetour` for an unknown invoice is not documented; its message
-/// says "introuvable" in the replies seen, so that word is what is recognised.
+/// contains "introuvable" in the replies seen, so that word is what is recognised.
 fn unknown_invoice(error: Error, id: i64) -> Error {
     let unknown = error.code == Code::CHORUS_ERR_REJECTED
         && error

@@ -292,7 +292,7 @@ fn register_signal_handlers(app: &App) {
 fn register_signal_handlers(_app: &App) {}
 
 /// Routes one request and records it; returns the reply, or `None` to close the
-/// connection without answering.
+/// connection without a reply.
 fn handle_request(
     incoming: IncomingRequest,
     app: &App,

@@ -11,7 +11,7 @@ use crate::http::{IncomingRequest, Reply, MAX_BODY_BYTES};
 /// Largest request line plus headers accepted.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
-/// Why no request could be read from a connection.
+/// Reason no request could be read from a connection.
 #[derive(Debug)]
 pub enum ReadError {
     /// The client closed the connection between requests.
@@ -35,7 +35,7 @@ pub struct ReadRequest {
     pub keep_alive: bool,
 }
 
-/// Reads one request; answers `Expect: 100-continue` on `stream` before reading the body.
+/// Reads one request, sending `100 Continue` for `Expect: 100-continue` on `stream` before reading the body.
 pub fn read_request(
     reader: &mut BufReader<impl Read>,
     stream: &mut impl Write,

@@ -171,7 +171,8 @@ static void test_version_and_names(void) {
   CHECK(strlen(chorus_version()) > 0);
   /* run.sh passes the version of Cargo.toml. */
   const char *expected_version = getenv("CHORUS_EXPECTED_VERSION");
-  CHECK(expected_version != NULL && strcmp(chorus_version(), expected_version) == 0);
+  CHECK(expected_version != NULL);
+  CHECK(expected_version == NULL || strcmp(chorus_version(), expected_version) == 0);
   CHECK(strcmp(chorus_result_name(CHORUS_OK), "CHORUS_OK") == 0);
   CHECK(strcmp(chorus_result_name(CHORUS_ERR_TIMEOUT), "CHORUS_ERR_TIMEOUT") == 0);
   CHECK(strcmp(chorus_result_name(CHORUS_ERR_DUPLICATE_INVOICE),

@@ -60,7 +60,7 @@ impl Sandbox {
         }
     }
 
-    /// A configuration for this sandbox; `changes` overrides or adds keys.
+    /// Builds a configuration for this sandbox; `changes` overrides or adds keys.
     pub fn config(&self, changes: Value) -> String {
         let mut config = json!({
             "environment": "qualification",
@@ -120,7 +120,7 @@ impl Drop for Sandbox {
     }
 }
 
-/// The invoice made from the public sample facturx-ubl-21-en16931.xml, renumbered.
+/// Returns the invoice made from the public sample facturx-ubl-21-en16931.xml, renumbered.
 pub fn sample_invoice(number: &str) -> String {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
