@@ -341,11 +341,11 @@ fn mutated_invoices_never_panic() {
     // nothing useful.
     assert!(
         accepted[0] > 0,
-        "no mutant was accepted in the first syntax"
+        "no mutant was accepted as UBL"
     );
     assert!(
         accepted[1] > 0,
-        "no mutant was accepted in the second syntax"
+        "no mutant was accepted as CII"
     );
     assert!(rejected > 0, "no mutant was rejected");
 }
