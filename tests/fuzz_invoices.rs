@@ -339,13 +339,7 @@ fn mutated_invoices_never_panic() {
     );
     // The mutations are small, so both outcomes must occur; otherwise the fuzzer tests
     // nothing useful.
-    assert!(
-        accepted[0] > 0,
-        "no mutant was accepted as UBL"
-    );
-    assert!(
-        accepted[1] > 0,
-        "no mutant was accepted as CII"
-    );
+    assert!(accepted[0] > 0, "no mutant was accepted as UBL");
+    assert!(accepted[1] > 0, "no mutant was accepted as CII");
     assert!(rejected > 0, "no mutant was rejected");
 }
