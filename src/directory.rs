@@ -573,6 +573,7 @@ fn bank_accounts(session: &Session, structure_id: i64) -> Result<Vec<Value>, Err
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::invoice::problem_paths;
 
     fn profile(either: bool, service: bool, engagement: bool) -> BuyerProfile {
         BuyerProfile {
@@ -618,13 +619,6 @@ mod tests {
         }
     }
 
-    fn paths(problems: &[Problem]) -> Vec<&str> {
-        problems
-            .iter()
-            .map(|problem| problem.path.as_str())
-            .collect()
-    }
-
     #[test]
     fn requirement_names() {
         assert_eq!(profile(false, false, false).requirement(), "none");
@@ -644,7 +638,7 @@ mod tests {
     fn service_code_rules() {
         let buyer = profile(false, true, false);
         let missing = routing_problems(&buyer, true, None, None);
-        assert_eq!(paths(&missing), ["buyer_reference"]);
+        assert_eq!(problem_paths(&missing), ["buyer_reference"]);
         assert!(missing[0].message_en.contains("ACHATS, TRAVAUX"));
         assert!(!missing[0].message_en.contains(PUBLIC_INVOICES_SERVICE));
 
@@ -653,7 +647,7 @@ mod tests {
         let unknown = routing_problems(&buyer, true, Some("NOPE"), None);
         assert!(unknown[0].message_en.contains("unknown"));
         let reserved = routing_problems(&buyer, true, Some(PUBLIC_INVOICES_SERVICE), None);
-        assert_eq!(paths(&reserved), ["buyer_reference"]);
+        assert_eq!(problem_paths(&reserved), ["buyer_reference"]);
         assert!(routing_problems(&buyer, false, Some(PUBLIC_INVOICES_SERVICE), None).is_empty());
         assert!(routing_problems(&buyer, true, Some("ACHATS"), None).is_empty());
     }
@@ -662,18 +656,24 @@ mod tests {
     fn engagement_rules() {
         let service_needs_one =
             routing_problems(&profile(false, false, false), true, Some("TRAVAUX"), None);
-        assert_eq!(paths(&service_needs_one), ["purchase_order_reference"]);
+        assert_eq!(
+            problem_paths(&service_needs_one),
+            ["purchase_order_reference"]
+        );
         let buyer_needs_one = routing_problems(&profile(false, false, true), true, None, Some(" "));
-        assert_eq!(paths(&buyer_needs_one), ["purchase_order_reference"]);
+        assert_eq!(
+            problem_paths(&buyer_needs_one),
+            ["purchase_order_reference"]
+        );
         let either = profile(true, false, false);
         assert_eq!(
-            paths(&routing_problems(&either, true, None, None)),
+            problem_paths(&routing_problems(&either, true, None, None)),
             ["buyer_reference"]
         );
         assert!(routing_problems(&either, true, None, Some("EJ-1")).is_empty());
         let both = profile(false, true, true);
         assert_eq!(
-            paths(&routing_problems(&both, true, None, None)),
+            problem_paths(&routing_problems(&both, true, None, None)),
             ["buyer_reference", "purchase_order_reference"]
         );
     }

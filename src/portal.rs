@@ -58,8 +58,28 @@ impl Envelope {
         .endpoint(endpoint);
         error.code_retour = Some(self.code_retour);
         error.libelle = Some(self.libelle.clone());
-        error
+        with_invoice_field(error)
     }
+}
+
+/// Adds a problem naming the invoice JSON field that a rejected deposit's `libelle` is
+/// about, when the message cites a mapped element or keyword. Other endpoints are left
+/// alone, because their messages are not about the invoice file.
+fn with_invoice_field(mut error: Error) -> Error {
+    if error.endpoint.as_deref() != Some(crate::client::DEPOSIT_PATH) {
+        return error;
+    }
+    let Some(libelle) = error.libelle.clone() else {
+        return error;
+    };
+    if let Some(field) = crate::invoice::field_for_portal_message(&libelle) {
+        error.problems.push(crate::invoice::Problem {
+            path: field.to_owned(),
+            message_fr: format!("refus de Chorus Pro : {libelle}"),
+            message_en: format!("Chorus Pro rejected this field: {libelle}"),
+        });
+    }
+    error
 }
 
 /// The connection of one company file to the portal.
@@ -534,7 +554,7 @@ pub fn http_failure(
             .and_then(Value::as_str)
             .map(str::to_owned);
     }
-    error
+    with_invoice_field(error)
 }
 
 /// Names the API family of a path, such as `Factures` for `/cpro/factures/v1/...`.
@@ -691,6 +711,30 @@ mod tests {
         );
         assert_eq!(error.code_retour, Some(20002));
         assert_eq!(error.libelle.as_deref(), Some("bad"));
+        assert!(error.problems.is_empty());
+    }
+
+    #[test]
+    fn deposit_rejection_names_invoice_field() {
+        let libelle = "Le code service est obligatoire (balise : BuyerReference).";
+        let envelope = Envelope {
+            code_retour: 20001,
+            libelle: libelle.to_owned(),
+            body: Value::Null,
+        };
+        let error = envelope.rejection(crate::client::DEPOSIT_PATH);
+        assert_eq!(error.problems.len(), 1);
+        assert_eq!(error.problems[0].path, "buyer_reference");
+        assert!(error.problems[0].message_en.ends_with(libelle));
+        // The same text from another endpoint is not about the deposited file.
+        assert!(envelope
+            .rejection("/cpro/factures/v1/rechercher/fournisseur")
+            .problems
+            .is_empty());
+
+        let body = format!(r#"{{"codeRetour": 20003, "libelle": "{libelle}"}}"#);
+        let error = http_failure(400, None, body.as_bytes(), crate::client::DEPOSIT_PATH);
+        assert_eq!(error.problems[0].path, "buyer_reference");
     }
 
     #[test]

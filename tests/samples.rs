@@ -268,7 +268,54 @@ fn ubl_facts(root: &Node) -> BTreeMap<String, Value> {
         })
         .collect();
     put("lines", Value::from(lines));
+
+    put(
+        "payee.name",
+        string(root.text_at("PayeeParty/PartyName/Name")),
+    );
+    put(
+        "tax_representative.name",
+        string(root.text_at("TaxRepresentativeParty/PartyName/Name")),
+    );
+    put(
+        "tax_representative.vat_identifier",
+        string(root.text_at("TaxRepresentativeParty/PartyTaxScheme/CompanyID")),
+    );
+    put(
+        "vat_point_date_code",
+        string(root.text_at("InvoicePeriod/DescriptionCode")),
+    );
+    let accounts = texts(&root.all("PaymentMeans/PayeeFinancialAccount/ID"));
+    put("payee_accounts", Value::from(accounts));
+    let attributes: Vec<String> = root
+        .all(line_path)
+        .iter()
+        .flat_map(|line| {
+            let id = line.text_at("ID").unwrap_or_default();
+            line.all("Item/AdditionalItemProperty")
+                .into_iter()
+                .map(move |property| attribute_fact(&id, property, "Name"))
+        })
+        .collect();
+    put("item_attributes", Value::from(attributes));
     facts
+}
+
+/// Returns the trimmed text of each node.
+fn texts(nodes: &[&Node]) -> Vec<String> {
+    nodes
+        .iter()
+        .map(|node| node.text.trim().to_owned())
+        .collect()
+}
+
+/// Formats one item attribute as `line id: name = value`.
+fn attribute_fact(line_id: &str, property: &Node, name_element: &str) -> String {
+    format!(
+        "{line_id}: {} = {}",
+        property.text_at(name_element).unwrap_or_default(),
+        property.text_at("Value").unwrap_or_default()
+    )
 }
 
 /// Reads the compared facts of a CII `CrossIndustryInvoice`.
@@ -405,6 +452,47 @@ fn cii_facts(root: &Node) -> BTreeMap<String, Value> {
         })
         .collect();
     put("lines", Value::from(lines));
+
+    put(
+        "payee.name",
+        string(settlement.text_at("PayeeTradeParty/Name")),
+    );
+    put(
+        "tax_representative.name",
+        string(agreement.text_at("SellerTaxRepresentativeTradeParty/Name")),
+    );
+    put(
+        "tax_representative.vat_identifier",
+        string(agreement.text_at("SellerTaxRepresentativeTradeParty/SpecifiedTaxRegistration/ID")),
+    );
+    // CII writes BT-8 with UNTDID 2475 codes; the facts keep the UBL (UNTDID 2005) ones.
+    let vat_point = settlement
+        .text_at("ApplicableTradeTax/DueDateTypeCode")
+        .map(|code| match code.as_str() {
+            "5" => "3".to_owned(),
+            "29" => "35".to_owned(),
+            "72" => "432".to_owned(),
+            _ => code,
+        });
+    put("vat_point_date_code", string(vat_point));
+    let accounts = texts(
+        &settlement
+            .all("SpecifiedTradeSettlementPaymentMeans/PayeePartyCreditorFinancialAccount/IBANID"),
+    );
+    put("payee_accounts", Value::from(accounts));
+    let attributes: Vec<String> = transaction
+        .all("IncludedSupplyChainTradeLineItem")
+        .iter()
+        .flat_map(|line| {
+            let id = line
+                .text_at("AssociatedDocumentLineDocument/LineID")
+                .unwrap_or_default();
+            line.all("SpecifiedTradeProduct/ApplicableProductCharacteristic")
+                .into_iter()
+                .map(move |property| attribute_fact(&id, property, "Description"))
+        })
+        .collect();
+    put("item_attributes", Value::from(attributes));
     facts
 }
 

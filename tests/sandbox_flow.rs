@@ -376,3 +376,37 @@ fn oversized_invoice_not_sent() {
         Code::CHORUS_ERR_INVALID_INVOICE
     );
 }
+
+#[test]
+fn subcontractor_invoice_names_its_validator() {
+    let sandbox = Sandbox::start(&["--speed", "0.1"]);
+    let session = session(&sandbox, json!({}));
+    let mut invoice: Value = serde_json::from_str(&sample_invoice("A9-1")).unwrap();
+    invoice["business_process_type"] = json!("A9");
+
+    // Without the validating structure nothing reaches the portal.
+    let before = sandbox.admin_get("/_sandbox/stats")["api_requests"].clone();
+    let error = session.submit(&invoice.to_string()).unwrap_err();
+    assert_eq!(error.code, Code::CHORUS_ERR_INVALID_INVOICE);
+    assert_eq!(error.problems[0].path, "validator");
+    assert_eq!(sandbox.admin_get("/_sandbox/stats")["api_requests"], before);
+
+    invoice["validator"] = json!({"siret": "41234567000001", "service_code": "CHANTIERS-EST"});
+    let deposit = session.submit(&invoice.to_string()).expect("deposit");
+    let status = wait_final(&session, deposit["flux_number"].as_str().unwrap());
+    assert_eq!(status["state"], "IN_INTEGRE");
+    let id = status["invoices"][0]["portal_invoice_id"].clone();
+    let consulted = session
+        .portal
+        .post(
+            "/cpro/factures/v1/consulter/fournisseur",
+            &json!({ "identifiantFactureCPP": id }),
+        )
+        .expect("consulter")
+        .into_success("consulter")
+        .expect("invoice found");
+    let framework = &consulted["facture"]["cadreDeFacturation"];
+    assert_eq!(framework["codeCadreFacturation"], "A9_FACTURE_SOUSTRAITANT");
+    assert_eq!(framework["codeStructureValideur"], "41234567000001");
+    assert_eq!(framework["codeServiceValideur"], "CHANTIERS-EST");
+}

@@ -349,6 +349,8 @@ pub fn consulter_fournisseur(call: &mut Call<'_>) -> HandlerResult {
             },
             "cadreDeFacturation": {
                 "codeCadreFacturation": cadre,
+                "codeStructureValideur": invoice.data.validator_siret,
+                "codeServiceValideur": invoice.data.validator_service_code,
             },
             "references": {
                 "dateFacture": invoice.data.date_facture,

@@ -55,6 +55,11 @@ pub struct InvoiceData {
     pub numero_facture_origine: Option<String>,
     /// Billing framework such as `A1`, from the CII business process or UBL `ProfileID`.
     pub cadre: Option<String>,
+    /// SIRET and service code of the structure that validates an A9 or A12 invoice,
+    /// read from the seller's `cac:AgentParty` as the legacy Chorus UBL profile wrote
+    /// them. How EN 16931 files carry them is not documented, so CII files give none.
+    pub validator_siret: Option<String>,
+    pub validator_service_code: Option<String>,
     /// UNTDID 4461 payment means code, e.g. `30` for a credit transfer.
     pub payment_means_code: Option<String>,
     /// Decimal amounts exactly as written in the file.
@@ -325,6 +330,7 @@ fn extract_ubl(root: &Element) -> Result<InvoiceData, ExtractError> {
     };
 
     let supplier = root.find(&[(CAC, "AccountingSupplierParty"), (CAC, "Party")]);
+    let agent = supplier.and_then(|supplier| supplier.child(CAC, "AgentParty"));
     let customer = root.find(&[(CAC, "AccountingCustomerParty")]);
     let buyer = customer.and_then(|customer| customer.child(CAC, "Party"));
     // EN 16931 UBL puts the service code in BuyerReference; the older Chorus UBL
@@ -358,6 +364,9 @@ fn extract_ubl(root: &Element) -> Result<InvoiceData, ExtractError> {
             (CBC, "ID"),
         ]),
         cadre: root.find_text(&[(CBC, "ProfileID")]),
+        validator_siret: agent.and_then(ubl_party_siret),
+        validator_service_code: agent
+            .and_then(|agent| agent.find_text(&[(CAC, "Contact"), (CBC, "ID")])),
         payment_means_code: root.find_text(&[(CAC, "PaymentMeans"), (CBC, "PaymentMeansCode")]),
         montant_ht: amount("TaxExclusiveAmount"),
         montant_tva,
@@ -457,6 +466,8 @@ fn extract_cii(root: &Element) -> Result<InvoiceData, ExtractError> {
             (RAM, "BusinessProcessSpecifiedDocumentContextParameter"),
             (RAM, "ID"),
         ]),
+        validator_siret: None,
+        validator_service_code: None,
         payment_means_code: settlement_text(&[
             (RAM, "SpecifiedTradeSettlementPaymentMeans"),
             (RAM, "TypeCode"),
@@ -517,6 +528,10 @@ mod tests {
   <cac:AccountingSupplierParty><cac:Party>
     <cac:PartyIdentification><cbc:ID schemeID="0224">ROUTE</cbc:ID></cac:PartyIdentification>
     <cac:PartyIdentification><cbc:ID schemeID="0009">99999999800019</cbc:ID></cac:PartyIdentification>
+    <cac:AgentParty>
+      <cac:PartyIdentification><cbc:ID schemeID="0009">41234567000001</cbc:ID></cac:PartyIdentification>
+      <cac:Contact><cbc:ID>CHANTIERS</cbc:ID></cac:Contact>
+    </cac:AgentParty>
   </cac:Party></cac:AccountingSupplierParty>
   <cac:AccountingCustomerParty><cac:Party>
     <cac:PartyLegalEntity><cbc:CompanyID>78787878400018</cbc:CompanyID></cac:PartyLegalEntity>
@@ -543,6 +558,8 @@ mod tests {
         assert_eq!(data.montant_ttc.as_deref(), Some("120.00"));
         assert_eq!(data.date_facture.as_deref(), Some("2026-06-17"));
         assert_eq!(data.devise.as_deref(), Some("EUR"));
+        assert_eq!(data.validator_siret.as_deref(), Some("41234567000001"));
+        assert_eq!(data.validator_service_code.as_deref(), Some("CHANTIERS"));
     }
 
     #[test]

@@ -22,6 +22,8 @@ use super::terms::{self, AddressTerms, AllowanceChargeTerms, Term};
 use super::xml::XmlOut;
 use crate::config::BankAccount;
 
+mod roles;
+
 /// Writes an invoice that [`Invoice::validate`] accepted, with its computed totals and the
 /// resolved payee account.
 pub(super) fn write(
@@ -176,11 +178,15 @@ impl CiiWriter {
             .term(terms::BT_155)
             .optional("ram:SellerAssignedID", line.seller_item_id.as_deref())?;
         self.out
+            .term(terms::BT_156)
+            .optional("ram:BuyerAssignedID", line.buyer_item_id.as_deref())?;
+        self.out
             .term(terms::BT_153)
             .element("ram:Name", &line.item_name)?;
         self.out
             .term(terms::BT_154)
             .optional("ram:Description", line.item_description.as_deref())?;
+        self.item_details(line)?;
         self.out.end("ram:SpecifiedTradeProduct")?;
 
         self.line_agreement(line)?;
@@ -391,6 +397,9 @@ impl CiiWriter {
             .optional("ram:BuyerReference", invoice.buyer_reference.as_deref())?;
         self.party("ram:SellerTradeParty", &seller_view(invoice))?;
         self.party("ram:BuyerTradeParty", &buyer_view(invoice))?;
+        if let Some(representative) = &invoice.tax_representative {
+            self.tax_representative_party(representative)?;
+        }
         if let Some(order) = &invoice.purchase_order_reference {
             self.out.start("ram:BuyerOrderReferencedDocument")?;
             self.out
@@ -628,8 +637,14 @@ impl CiiWriter {
         self.out
             .term(terms::BT_5)
             .element("ram:InvoiceCurrencyCode", &invoice.currency_code)?;
+        if let Some(payee) = &invoice.payee {
+            self.payee_party(payee)?;
+        }
         if let Some(means_code) = invoice.payment_means_code() {
             self.payment_means(means_code, account)?;
+            for extra in invoice.additional_accounts() {
+                self.payment_means(means_code, Some(extra))?;
+            }
         }
 
         for group in &totals.vat_breakdown {
@@ -736,6 +751,13 @@ impl CiiWriter {
         self.out
             .term(terms::BT_121)
             .optional("ram:ExemptionReasonCode", reason_code)?;
+        let due_date_type = invoice
+            .vat_point_date_code
+            .as_deref()
+            .and_then(codes::vat_point_date_cii_code);
+        self.out
+            .term(terms::BT_8)
+            .optional("ram:DueDateTypeCode", due_date_type)?;
         if let Some(rate) = group.rate {
             self.out
                 .term(terms::BT_119)

@@ -84,6 +84,44 @@ pub const BILLING_FRAMEWORKS: [&str; 4] = ["A1", "A2", "A9", "A12"];
 /// BT-23 code of an invoice already paid (the payable amount must be zero).
 pub const BILLING_FRAMEWORK_PAID: &str = "A2";
 
+/// BT-23 billing frameworks whose invoices a validating structure approves: A9
+/// subcontractor invoice and A12 co-contractor invoice.
+pub const FRAMEWORKS_WITH_VALIDATOR: [&str; 2] = ["A9", "A12"];
+
+/// Place of the validating structure of an A9 or A12 invoice in the written file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValidatorCarrier {
+    /// UBL `cac:AccountingSupplierParty/cac:Party/cac:AgentParty`, as the legacy Chorus Pro
+    /// UBL profile wrote it: the SIRET as the party identifier (scheme 0009) and the
+    /// service code as the contact identifier. The EN 16931 subset of CII has no agent
+    /// party, so validation refuses a validator in that syntax.
+    AgentParty,
+    /// Not written: the portal then learns the validator from its own records only.
+    Omitted,
+}
+
+// NOTE: how an EN 16931 E1 file carries the A9/A12 validating structure is not published
+// in the Chorus Pro material at hand. The REST form has `codeStructureValideur` and
+// `codeServiceValideur`. The legacy UBL profile used the seller's AgentParty, which the
+// EN 16931 schematron accepts with a warning (UBL-CR-194).
+// Change this one constant once qualification shows where the portal reads it.
+/// Carrier chosen for the validating structure.
+pub const VALIDATOR_CARRIER: ValidatorCarrier = ValidatorCarrier::AgentParty;
+
+/// BT-8 codes (UNTDID 2005) with the UNTDID 2475 code CII writes for each: 3 invoice
+/// issue date (VAT on debits), 35 actual delivery date, 432 paid to date (VAT on receipts).
+// NOTE: which term Chorus Pro reads for VAT on debits or on receipts is not published.
+// BT-8 is the EN 16931 candidate, because older Chorus files said it with a tax type code.
+pub const VAT_POINT_DATE_CODES: [(&str, &str); 3] = [("3", "5"), ("35", "29"), ("432", "72")];
+
+/// Returns the CII code (UNTDID 2475) of a BT-8 code, or `None` for a code outside the list.
+pub fn vat_point_date_cii_code(code: &str) -> Option<&'static str> {
+    VAT_POINT_DATE_CODES
+        .iter()
+        .find(|(ubl, _)| *ubl == code)
+        .map(|(_, cii)| *cii)
+}
+
 /// BT-5 currency applied when the JSON gives none.
 pub const DEFAULT_CURRENCY: &str = "EUR";
 

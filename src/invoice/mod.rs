@@ -47,6 +47,15 @@ pub struct Problem {
     pub message_en: String,
 }
 
+/// Returns the paths of a list of problems, in order, for tests to compare.
+#[cfg(test)]
+pub(crate) fn problem_paths(problems: &[Problem]) -> Vec<&str> {
+    problems
+        .iter()
+        .map(|problem| problem.path.as_str())
+        .collect()
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(formatter, "{}: {}", self.path, self.message_en)

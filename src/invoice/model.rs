@@ -32,6 +32,16 @@ pub struct Invoice {
     /// A1 when absent.
     #[serde(default = "default_billing_framework")]
     pub business_process_type: String,
+    /// BT-8 value added tax point date code (UNTDID 2005): 3 (invoice issue date, VAT on
+    /// debits), 35 (actual delivery date) or 432 (paid to date, VAT on receipts). Exclusive
+    /// with a tax point date, which the model does not carry (BR-CO-03).
+    #[serde(default, deserialize_with = "decimal::deserialize_code_option")]
+    pub vat_point_date_code: Option<String>,
+    /// The validating structure of an A9 (subcontractor) or A12 (co-contractor) invoice,
+    /// usually the main contractor, which approves the invoice before the buyer receives
+    /// it. Required by these two frameworks and rejected by the others.
+    #[serde(default)]
+    pub validator: Option<Validator>,
     /// BT-10 buyer reference: the Chorus Pro service code of the buyer (code service).
     #[serde(default)]
     pub buyer_reference: Option<String>,
@@ -54,6 +64,12 @@ pub struct Invoice {
     pub seller: Seller,
     /// BG-7 buyer (the public entity).
     pub buyer: Buyer,
+    /// BG-10 payee, when someone other than the seller receives the payment.
+    #[serde(default)]
+    pub payee: Option<Payee>,
+    /// BG-11 seller tax representative.
+    #[serde(default)]
+    pub tax_representative: Option<TaxRepresentative>,
     /// BG-13 delivery information.
     #[serde(default)]
     pub delivery: Option<Delivery>,
@@ -312,6 +328,48 @@ pub struct Buyer {
     pub contact: Option<Contact>,
 }
 
+/// The structure that validates an A9 or A12 invoice (`codeStructureValideur` and
+/// `codeServiceValideur` in the portal's own forms).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Validator {
+    /// SIRET of the validating structure, written with scheme 0009.
+    pub siret: String,
+    /// Name of the validating structure.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Service code of the validating structure, when it uses services.
+    #[serde(default)]
+    pub service_code: Option<String>,
+}
+
+/// BG-10 payee.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payee {
+    /// BT-59 payee name.
+    pub name: String,
+    /// BT-60 payee identifier, with an optional ICD scheme (`0009` for a SIRET).
+    #[serde(default)]
+    pub identifier: Option<PartyIdentifier>,
+    /// BT-61 payee legal registration identifier, with an optional ICD scheme (`0002`
+    /// for a SIREN).
+    #[serde(default)]
+    pub legal_registration: Option<PartyIdentifier>,
+}
+
+/// BG-11 seller tax representative party.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxRepresentative {
+    /// BT-62 seller tax representative name.
+    pub name: String,
+    /// BT-63 seller tax representative VAT identifier, with its country prefix.
+    pub vat_identifier: String,
+    /// BG-12 seller tax representative postal address.
+    pub address: Address,
+}
+
 /// BG-13 delivery information.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -344,6 +402,9 @@ pub struct PaymentInstructions {
     /// configuration's default account, is used.
     #[serde(default)]
     pub credit_transfer: Option<BankAccount>,
+    /// Further BG-17 accounts the buyer may pay into, each written after the first one.
+    #[serde(default)]
+    pub additional_credit_transfers: Vec<BankAccount>,
 }
 
 /// BG-20 document level allowance or BG-21 document level charge.
@@ -440,12 +501,47 @@ pub struct Line {
     /// BT-155 item seller's identifier.
     #[serde(default)]
     pub seller_item_id: Option<String>,
+    /// BT-156 item buyer's identifier.
+    #[serde(default)]
+    pub buyer_item_id: Option<String>,
     /// BT-157 item standard identifier with its ICD scheme (`0160` for a GTIN).
     #[serde(default)]
     pub standard_item_id: Option<SchemedId>,
+    /// BT-158 item classification identifiers.
+    #[serde(default)]
+    pub classifications: Vec<Classification>,
+    /// BT-159 item country of origin (ISO 3166-1 alpha-2).
+    #[serde(default)]
+    pub origin_country: Option<String>,
+    /// BG-32 item attributes.
+    #[serde(default)]
+    pub attributes: Vec<ItemAttribute>,
     /// BG-26 invoice line period.
     #[serde(default)]
     pub period: Option<Period>,
+}
+
+/// BT-158 item classification identifier.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Classification {
+    /// BT-158-1 scheme identifier (UNTDID 7143, such as `STI` or `CV`).
+    pub scheme: String,
+    /// BT-158-2 scheme version.
+    #[serde(default)]
+    pub scheme_version: Option<String>,
+    /// BT-158 classification code.
+    pub id: String,
+}
+
+/// BG-32 item attribute.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemAttribute {
+    /// BT-160 item attribute name.
+    pub name: String,
+    /// BT-161 item attribute value.
+    pub value: String,
 }
 
 /// BT-120 and BT-121 for one VAT category of the VAT breakdown.
@@ -539,6 +635,16 @@ impl Invoice {
             return Some((account, AccountSource::Seller));
         }
         default_bank.map(|account| (account, AccountSource::Configuration))
+    }
+
+    /// Returns the BG-17 accounts written after the first one; none on credit notes.
+    pub fn additional_accounts(&self) -> &[BankAccount] {
+        match &self.payment_instructions {
+            Some(instructions) if !self.is_credit_note() => {
+                &instructions.additional_credit_transfers
+            }
+            _ => &[],
+        }
     }
 
     /// Returns the exemption reason code (BT-121) and text (BT-120) given for a VAT category.

@@ -1,8 +1,8 @@
 //! The seller and buyer as both writers see them: identifiers resolved, and the business
 //! terms to name in commented XML.
 
-use super::codes::{self, BuyerLegalId};
-use super::model::{Address, Contact, Invoice, PartyIdentifier, SchemedId};
+use super::codes::{self, BuyerLegalId, ValidatorCarrier};
+use super::model::{Address, Contact, Invoice, PartyIdentifier, SchemedId, Validator};
 use super::terms::{self, AddressTerms, Term};
 
 /// Party data in the shape both `cac:Party` elements share, with the terms to annotate.
@@ -18,6 +18,8 @@ pub(super) struct PartyView<'a> {
     /// BT-30 or BT-47 value and its ICD scheme, if it has one.
     pub(super) legal_id: Option<(&'a str, Option<&'a str>)>,
     pub(super) contact: Option<&'a Contact>,
+    /// The A9 or A12 validating structure, written as the seller's agent.
+    pub(super) agent: Option<&'a Validator>,
     pub(super) terms: &'static PartyTerms,
 }
 
@@ -87,6 +89,7 @@ pub(super) fn seller_view(invoice: &Invoice) -> PartyView<'_> {
                     .map(|registration| (registration.id.as_str(), registration.scheme.as_deref()))
             }),
         contact: seller.contact.as_ref(),
+        agent: written_validator(invoice),
         terms: &SELLER_TERMS,
     }
 }
@@ -112,6 +115,16 @@ pub(super) fn buyer_view(invoice: &Invoice) -> PartyView<'_> {
         legal_name: &buyer.name,
         legal_id,
         contact: buyer.contact.as_ref(),
+        agent: None,
         terms: &BUYER_TERMS,
+    }
+}
+
+/// Returns the validating structure to write, or `None` when
+/// [`codes::VALIDATOR_CARRIER`] is `Omitted`.
+fn written_validator(invoice: &Invoice) -> Option<&Validator> {
+    match codes::VALIDATOR_CARRIER {
+        ValidatorCarrier::AgentParty => invoice.validator.as_ref(),
+        ValidatorCarrier::Omitted => None,
     }
 }

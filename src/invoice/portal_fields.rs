@@ -110,6 +110,71 @@ const XML_PATH_FIELDS: &[(&str, &str)] = &[
         "AccountingSupplierParty.Party.PostalAddress.Country.IdentificationCode",
         "seller.address.country_code",
     ),
+    // The A9/A12 validating structure, written as the seller's agent (UBL only).
+    ("AccountingSupplierParty.Party.AgentParty", "validator"),
+    (
+        "AccountingSupplierParty.Party.AgentParty.PartyIdentification.ID",
+        "validator.siret",
+    ),
+    (
+        "AccountingSupplierParty.Party.AgentParty.PartyName.Name",
+        "validator.name",
+    ),
+    (
+        "AccountingSupplierParty.Party.AgentParty.Contact.ID",
+        "validator.service_code",
+    ),
+    // Payee and tax representative, UBL then CII.
+    ("PayeeParty", "payee"),
+    ("PayeeParty.PartyName.Name", "payee.name"),
+    ("PayeeParty.PartyIdentification.ID", "payee.identifier"),
+    (
+        "PayeeParty.PartyLegalEntity.CompanyID",
+        "payee.legal_registration",
+    ),
+    ("TaxRepresentativeParty", "tax_representative"),
+    (
+        "TaxRepresentativeParty.PartyName.Name",
+        "tax_representative.name",
+    ),
+    (
+        "TaxRepresentativeParty.PartyTaxScheme.CompanyID",
+        "tax_representative.vat_identifier",
+    ),
+    (
+        "TaxRepresentativeParty.PostalAddress",
+        "tax_representative.address",
+    ),
+    ("ApplicableHeaderTradeSettlement.PayeeTradeParty", "payee"),
+    ("PayeeTradeParty.Name", "payee.name"),
+    ("PayeeTradeParty.ID", "payee.identifier"),
+    ("PayeeTradeParty.GlobalID", "payee.identifier"),
+    (
+        "PayeeTradeParty.SpecifiedLegalOrganization.ID",
+        "payee.legal_registration",
+    ),
+    (
+        "ApplicableHeaderTradeAgreement.SellerTaxRepresentativeTradeParty",
+        "tax_representative",
+    ),
+    (
+        "SellerTaxRepresentativeTradeParty.Name",
+        "tax_representative.name",
+    ),
+    (
+        "SellerTaxRepresentativeTradeParty.SpecifiedTaxRegistration.ID",
+        "tax_representative.vat_identifier",
+    ),
+    (
+        "SellerTaxRepresentativeTradeParty.PostalTradeAddress",
+        "tax_representative.address",
+    ),
+    // BT-8, whose UBL element sits in the invoicing period.
+    ("InvoicePeriod.DescriptionCode", "vat_point_date_code"),
+    (
+        "ApplicableHeaderTradeSettlement.ApplicableTradeTax.DueDateTypeCode",
+        "vat_point_date_code",
+    ),
     // Seller, CII.
     ("SellerTradeParty", "seller"),
     ("SellerTradeParty.ID", "seller.siret"),
@@ -269,6 +334,16 @@ const XML_PATH_FIELDS: &[(&str, &str)] = &[
         "Item.StandardItemIdentification.ID",
         "lines[].standard_item_id",
     ),
+    ("Item.BuyersItemIdentification.ID", "lines[].buyer_item_id"),
+    (
+        "Item.OriginCountry.IdentificationCode",
+        "lines[].origin_country",
+    ),
+    (
+        "Item.CommodityClassification.ItemClassificationCode",
+        "lines[].classifications",
+    ),
+    ("Item.AdditionalItemProperty", "lines[].attributes"),
     ("Item.ClassifiedTaxCategory.ID", "lines[].vat_category"),
     ("Item.ClassifiedTaxCategory.Percent", "lines[].vat_rate"),
     ("Price.PriceAmount", "lines[].net_price"),
@@ -292,6 +367,22 @@ const XML_PATH_FIELDS: &[(&str, &str)] = &[
         "lines[].seller_item_id",
     ),
     ("SpecifiedTradeProduct.GlobalID", "lines[].standard_item_id"),
+    (
+        "SpecifiedTradeProduct.BuyerAssignedID",
+        "lines[].buyer_item_id",
+    ),
+    (
+        "SpecifiedTradeProduct.ApplicableProductCharacteristic",
+        "lines[].attributes",
+    ),
+    (
+        "SpecifiedTradeProduct.DesignatedProductClassification.ClassCode",
+        "lines[].classifications",
+    ),
+    (
+        "SpecifiedTradeProduct.OriginTradeCountry.ID",
+        "lines[].origin_country",
+    ),
     (
         "SpecifiedLineTradeDelivery.BilledQuantity",
         "lines[].quantity",
@@ -508,6 +599,43 @@ mod tests {
         ];
         for (message, expected) in cases {
             assert_eq!(field_for_portal_message(message), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn other_parties_and_item_details_mapped() {
+        let cases = [
+            (
+                "Structure valideuse inconnue (balise : AccountingSupplierParty.Party.AgentParty.PartyIdentification.ID.value).",
+                "validator.siret",
+            ),
+            (
+                "Service valideur inactif (balise : AccountingSupplierParty.Party.AgentParty.Contact.ID.value).",
+                "validator.service_code",
+            ),
+            (
+                "Nom obligatoire (balise : PayeeParty.PartyName.Name.value).",
+                "payee.name",
+            ),
+            (
+                "Element obligatoire FichierXml.SupplyChainTradeTransaction.ApplicableHeaderTradeAgreement.SellerTaxRepresentativeTradeParty.SpecifiedTaxRegistration.ID.value",
+                "tax_representative.vat_identifier",
+            ),
+            (
+                "Code invalide (balise : InvoicePeriod.DescriptionCode.value).",
+                "vat_point_date_code",
+            ),
+            (
+                "Code pays invalide /Invoice/cac:InvoiceLine/cac:Item/cac:OriginCountry/cbc:IdentificationCode",
+                "lines[].origin_country",
+            ),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(
+                field_for_portal_message(message),
+                Some(expected),
+                "{message}"
+            );
         }
     }
 

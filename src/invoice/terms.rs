@@ -34,6 +34,11 @@ pub const BT_5: Term = term(
     "Invoice currency code",
 );
 pub const BT_9: Term = term("BT-9", "Date d'échéance", "Payment due date");
+pub const BT_8: Term = term(
+    "BT-8",
+    "Code de date d'exigibilité de la TVA",
+    "Value added tax point date code",
+);
 pub const BT_10: Term = term("BT-10", "Référence de l'acheteur", "Buyer reference");
 pub const BT_12: Term = term("BT-12", "Identifiant de contrat", "Contract reference");
 pub const BT_13: Term = term(
@@ -554,6 +559,79 @@ pub const BT_123: Term = term(
 );
 pub const BT_125: Term = term("BT-125", "Document joint", "Attached document");
 
+// Payee, tax representative and the Chorus Pro validating structure.
+pub const BG_10: Term = term("BG-10", "Bénéficiaire", "Payee");
+pub const BT_59: Term = term("BT-59", "Nom du bénéficiaire", "Payee name");
+pub const BT_60: Term = term("BT-60", "Identifiant du bénéficiaire", "Payee identifier");
+pub const BT_61: Term = term(
+    "BT-61",
+    "Identifiant d'enregistrement légal du bénéficiaire",
+    "Payee legal registration identifier",
+);
+pub const BG_11: Term = term(
+    "BG-11",
+    "Représentant fiscal du vendeur",
+    "Seller tax representative party",
+);
+pub const BT_62: Term = term(
+    "BT-62",
+    "Nom du représentant fiscal du vendeur",
+    "Seller tax representative name",
+);
+pub const BT_63: Term = term(
+    "BT-63",
+    "Identifiant à la TVA du représentant fiscal du vendeur",
+    "Seller tax representative VAT identifier",
+);
+pub const TAX_REPRESENTATIVE_ADDRESS: AddressTerms = AddressTerms {
+    group: term(
+        "BG-12",
+        "Adresse postale du représentant fiscal du vendeur",
+        "Seller tax representative postal address",
+    ),
+    line1: term(
+        "BT-64",
+        "Ligne 1 de l'adresse du représentant fiscal",
+        "Tax representative address line 1",
+    ),
+    line2: term(
+        "BT-65",
+        "Ligne 2 de l'adresse du représentant fiscal",
+        "Tax representative address line 2",
+    ),
+    line3: term(
+        "BT-164",
+        "Ligne 3 de l'adresse du représentant fiscal",
+        "Tax representative address line 3",
+    ),
+    city: term(
+        "BT-66",
+        "Localité du représentant fiscal",
+        "Tax representative city",
+    ),
+    post_code: term(
+        "BT-67",
+        "Code postal du représentant fiscal",
+        "Tax representative post code",
+    ),
+    country_subdivision: term(
+        "BT-68",
+        "Subdivision du pays du représentant fiscal",
+        "Tax representative country subdivision",
+    ),
+    country_code: term(
+        "BT-69",
+        "Code de pays du représentant fiscal",
+        "Tax representative country code",
+    ),
+};
+/// Not an EN 16931 term: the structure that validates an A9 or A12 invoice on Chorus Pro.
+pub const VALIDATOR: Term = term(
+    "A9/A12",
+    "Structure valideuse (Chorus Pro)",
+    "Validating structure (Chorus Pro)",
+);
+
 // Lines.
 pub const BG_25: Term = term("BG-25", "Ligne de facture", "Invoice line");
 pub const BT_126: Term = term(
@@ -624,8 +702,34 @@ pub const BT_155: Term = term(
     "Identifiant du vendeur de l'article",
     "Item seller's identifier",
 );
+pub const BT_156: Term = term(
+    "BT-156",
+    "Identifiant de l'acheteur de l'article",
+    "Item buyer's identifier",
+);
 pub const BT_157: Term = term(
     "BT-157",
     "Identifiant standard de l'article",
     "Item standard identifier",
+);
+pub const BT_158: Term = term(
+    "BT-158",
+    "Identifiant de classification de l'article",
+    "Item classification identifier",
+);
+pub const BT_159: Term = term(
+    "BT-159",
+    "Pays d'origine de l'article",
+    "Item country of origin",
+);
+pub const BG_32: Term = term("BG-32", "Attributs de l'article", "Item attributes");
+pub const BT_160: Term = term(
+    "BT-160",
+    "Nom de l'attribut de l'article",
+    "Item attribute name",
+);
+pub const BT_161: Term = term(
+    "BT-161",
+    "Valeur de l'attribut de l'article",
+    "Item attribute value",
 );

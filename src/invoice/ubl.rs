@@ -144,8 +144,12 @@ impl UblWriter<'_> {
         self.out
             .term(terms::BT_10)
             .optional("cbc:BuyerReference", invoice.buyer_reference.as_deref())?;
-        if let Some(period) = &invoice.invoicing_period {
-            self.period(period, (terms::BG_14, terms::BT_73, terms::BT_74))?;
+        if invoice.invoicing_period.is_some() || invoice.vat_point_date_code.is_some() {
+            self.period(
+                invoice.invoicing_period.as_ref(),
+                (terms::BG_14, terms::BT_73, terms::BT_74),
+                invoice.vat_point_date_code.as_deref(),
+            )?;
         }
         self.references(invoice)?;
         for (index, attachment) in invoice.attachments.iter().enumerate() {
@@ -158,12 +162,21 @@ impl UblWriter<'_> {
         self.out.start("cac:AccountingCustomerParty")?;
         self.party(&buyer_view(invoice))?;
         self.out.end("cac:AccountingCustomerParty")?;
+        if let Some(payee) = &invoice.payee {
+            self.payee_party(payee)?;
+        }
+        if let Some(representative) = &invoice.tax_representative {
+            self.tax_representative_party(representative)?;
+        }
 
         if let Some(delivery) = &invoice.delivery {
             self.delivery(delivery)?;
         }
         if let Some(means_code) = invoice.payment_means_code() {
             self.payment_means(invoice, means_code, account)?;
+            for extra in invoice.additional_accounts() {
+                self.payment_means(invoice, means_code, Some(extra))?;
+            }
         }
         if let Some(payment_terms) = &invoice.payment_terms {
             self.out.start("cac:PaymentTerms")?;
@@ -199,16 +212,27 @@ impl UblWriter<'_> {
         self.out.end(names.root)
     }
 
-    /// Writes a `cac:InvoicePeriod` with the group, start and end terms given.
-    fn period(&mut self, period: &Period, period_terms: (Term, Term, Term)) -> io::Result<()> {
+    /// Writes a `cac:InvoicePeriod` with the group, start and end terms given, and the
+    /// document's BT-8 code, which UBL keeps in the same element.
+    fn period(
+        &mut self,
+        period: Option<&Period>,
+        period_terms: (Term, Term, Term),
+        vat_point_date_code: Option<&str>,
+    ) -> io::Result<()> {
         let (group, start, end) = period_terms;
         self.out.term(group).start("cac:InvoicePeriod")?;
+        if let Some(period) = period {
+            self.out
+                .term(start)
+                .optional("cbc:StartDate", period.start_date.as_deref())?;
+            self.out
+                .term(end)
+                .optional("cbc:EndDate", period.end_date.as_deref())?;
+        }
         self.out
-            .term(start)
-            .optional("cbc:StartDate", period.start_date.as_deref())?;
-        self.out
-            .term(end)
-            .optional("cbc:EndDate", period.end_date.as_deref())?;
+            .term(terms::BT_8)
+            .optional("cbc:DescriptionCode", vat_point_date_code)?;
         self.out.end("cac:InvoicePeriod")
     }
 
@@ -287,15 +311,9 @@ impl UblWriter<'_> {
         }
         for identifier in party.other_identifiers {
             self.out.start("cac:PartyIdentification")?;
-            let scheme = identifier
-                .scheme
-                .as_deref()
-                .map(|scheme| ("schemeID", scheme));
-            self.out.term(party_terms.identifier).element_with(
-                "cbc:ID",
-                scheme.as_slice(),
-                &identifier.id,
-            )?;
+            self.out
+                .term(party_terms.identifier)
+                .identifier("cbc:ID", identifier)?;
             self.out.end("cac:PartyIdentification")?;
         }
 
@@ -343,6 +361,9 @@ impl UblWriter<'_> {
                 .term(party_terms.contact_email)
                 .optional("cbc:ElectronicMail", contact.email.as_deref())?;
             self.out.end("cac:Contact")?;
+        }
+        if let Some(validator) = party.agent {
+            self.agent_party(validator)?;
         }
 
         self.out.end("cac:Party")
@@ -642,7 +663,11 @@ impl UblWriter<'_> {
         self.out.term(terms::BT_131);
         self.amount("cbc:LineExtensionAmount", net_amount)?;
         if let Some(period) = &line.period {
-            self.period(period, (terms::BG_26, terms::BT_134, terms::BT_135))?;
+            self.period(
+                Some(period),
+                (terms::BG_26, terms::BT_134, terms::BT_135),
+                None,
+            )?;
         }
         for allowance in &line.allowances {
             self.out.term(terms::LINE_ALLOWANCE.group);
@@ -660,6 +685,11 @@ impl UblWriter<'_> {
         self.out
             .term(terms::BT_153)
             .element("cbc:Name", &line.item_name)?;
+        if let Some(buyer_id) = &line.buyer_item_id {
+            self.out.start("cac:BuyersItemIdentification")?;
+            self.out.term(terms::BT_156).element("cbc:ID", buyer_id)?;
+            self.out.end("cac:BuyersItemIdentification")?;
+        }
         if let Some(seller_id) = &line.seller_item_id {
             self.out.start("cac:SellersItemIdentification")?;
             self.out.term(terms::BT_155).element("cbc:ID", seller_id)?;
@@ -674,6 +704,7 @@ impl UblWriter<'_> {
             )?;
             self.out.end("cac:StandardItemIdentification")?;
         }
+        self.item_origin_and_classes(line)?;
         self.out.term(terms::BG_30);
         self.tax_category(
             "cac:ClassifiedTaxCategory",
@@ -682,6 +713,7 @@ impl UblWriter<'_> {
             None,
             (terms::BT_151, terms::BT_152),
         )?;
+        self.item_attributes(line)?;
         self.out.end("cac:Item")?;
 
         self.out.term(terms::BG_29).start("cac:Price")?;
@@ -708,5 +740,6 @@ impl UblWriter<'_> {
     }
 }
 
+mod roles;
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 
 mod attachments;
 mod checker;
+mod roles;
 
 use std::collections::HashSet;
 
@@ -60,6 +61,7 @@ impl Invoice {
         self.check_header(&mut checker);
         self.check_seller(&mut checker);
         self.check_buyer(&mut checker);
+        self.check_roles(&mut checker);
         self.check_delivery(&mut checker);
         self.check_payment(&mut checker, default_bank);
         self.check_allowances_charges(&mut checker);
@@ -81,6 +83,15 @@ impl Invoice {
                 "preceding_invoices",
                 format!("{} factures antérieures : la syntaxe CII D16B n'en porte qu'une ; garder la principale ou utiliser la syntaxe ubl", self.preceding_invoices.len()),
                 format!("{} preceding invoices: the CII D16B syntax carries only one; keep the main one or use the ubl syntax", self.preceding_invoices.len()),
+            );
+        }
+        // NOTE: the EN 16931 subset of CII has no agent party; see `codes::VALIDATOR_CARRIER`.
+        let carried = codes::VALIDATOR_CARRIER == codes::ValidatorCarrier::AgentParty;
+        if syntax == Syntax::Cii && carried && self.validator.is_some() {
+            checker.add(
+                "validator",
+                "la syntaxe CII EN 16931 n'a pas d'élément pour la structure valideuse d'une facture A9 ou A12 : utiliser la syntaxe ubl".to_owned(),
+                "the EN 16931 CII syntax has no element for the validating structure of an A9 or A12 invoice: use the ubl syntax".to_owned(),
             );
         }
     }
@@ -195,6 +206,15 @@ impl Invoice {
         }
         if let Some(period) = &self.invoicing_period {
             checker.period("invoicing_period", period);
+        }
+        if let Some(code) = &self.vat_point_date_code {
+            if codes::vat_point_date_cii_code(code).is_none() {
+                checker.add(
+                    "vat_point_date_code",
+                    format!("code de date d'exigibilité de la TVA invalide « {code} » : attendu 3 (date de facture, TVA sur les débits), 35 (date de livraison) ou 432 (date de paiement, TVA sur les encaissements)"),
+                    format!("invalid VAT point date code \"{code}\": expected 3 (invoice date, VAT on debits), 35 (delivery date) or 432 (payment date, VAT on receipts)"),
+                );
+            }
         }
         checker.optional_text("payment_terms", self.payment_terms.as_ref(), None);
     }
@@ -347,6 +367,12 @@ impl Invoice {
             if let Some(account) = &instructions.credit_transfer {
                 checker.bank_account("payment_instructions.credit_transfer", account);
             }
+            for (index, account) in instructions.additional_credit_transfers.iter().enumerate() {
+                checker.bank_account(
+                    &format!("payment_instructions.additional_credit_transfers[{index}]"),
+                    account,
+                );
+            }
         }
 
         let means_code = self.payment_means_code().unwrap_or_default();
@@ -373,7 +399,10 @@ impl Invoice {
         let explicit_account = self
             .payment_instructions
             .as_ref()
-            .is_some_and(|instructions| instructions.credit_transfer.is_some());
+            .is_some_and(|instructions| {
+                instructions.credit_transfer.is_some()
+                    || !instructions.additional_credit_transfers.is_empty()
+            });
         if explicit_account && !transfer {
             checker.add(
                 "payment_instructions.credit_transfer",
@@ -514,16 +543,25 @@ impl Invoice {
                     "an invoice in category O (not subject to VAT) carries no buyer VAT identifier".to_owned(),
                 );
             }
+            if self.tax_representative.is_some() {
+                checker.add(
+                    "tax_representative",
+                    "une facture en catégorie O (hors champ) ne porte pas de représentant fiscal, dont le numéro de TVA est obligatoire (BR-O-04)".to_owned(),
+                    "an invoice in category O (not subject to VAT) carries no tax representative, whose VAT identifier is required (BR-O-04)".to_owned(),
+                );
+            }
         }
         let needs_seller_vat = used
             .iter()
             .find(|category| vat::ALL.contains(*category) && **category != vat::NOT_SUBJECT);
         if let Some(category) = needs_seller_vat {
-            if self.seller.vat_identifier.is_none() {
+            // The tax representative's VAT identifier stands in for the seller's (BR-S-02
+            // and its siblings for the other categories).
+            if self.seller.vat_identifier.is_none() && self.tax_representative.is_none() {
                 checker.add(
                     "seller.vat_identifier",
-                    format!("numéro de TVA du vendeur absent : obligatoire avec la catégorie de TVA {category}"),
-                    format!("missing seller VAT identifier: required with VAT category {category}"),
+                    format!("numéro de TVA du vendeur absent : obligatoire avec la catégorie de TVA {category}, sauf si un représentant fiscal est donné"),
+                    format!("missing seller VAT identifier: required with VAT category {category} unless a tax representative is given"),
                 );
             }
         }
@@ -645,6 +683,42 @@ fn check_line(checker: &mut Checker, path: &str, line: &Line) {
 
     if let Some(period) = &line.period {
         checker.period(&format!("{path}.period"), period);
+    }
+    check_item_details(checker, path, line);
+}
+
+/// Checks the item's buyer identifier (BT-156), classifications (BT-158), country of
+/// origin (BT-159) and attributes (BG-32).
+fn check_item_details(checker: &mut Checker, path: &str, line: &Line) {
+    checker.optional_text(
+        &format!("{path}.buyer_item_id"),
+        line.buyer_item_id.as_ref(),
+        None,
+    );
+    for (index, classification) in line.classifications.iter().enumerate() {
+        let item_path = format!("{path}.classifications[{index}]");
+        checker.text(&format!("{item_path}.id"), &classification.id, None);
+        checker.optional_text(
+            &format!("{item_path}.scheme_version"),
+            classification.scheme_version.as_ref(),
+            None,
+        );
+        let scheme = classification.scheme.as_str();
+        if !code_lists::contains(&code_lists::ITEM_CLASSIFICATION_SCHEMES, scheme) {
+            checker.add(
+                format!("{item_path}.scheme"),
+                format!("schéma de classification inconnu « {scheme} » : attendu un code UNTDID 7143, par exemple STI, CV ou HS (BR-CL-13)"),
+                format!("unknown classification scheme \"{scheme}\": expected a UNTDID 7143 code, for example STI, CV or HS (BR-CL-13)"),
+            );
+        }
+    }
+    if let Some(country) = &line.origin_country {
+        checker.country_code(&format!("{path}.origin_country"), country);
+    }
+    for (index, attribute) in line.attributes.iter().enumerate() {
+        let item_path = format!("{path}.attributes[{index}]");
+        checker.text(&format!("{item_path}.name"), &attribute.name, None);
+        checker.text(&format!("{item_path}.value"), &attribute.value, None);
     }
 }
 

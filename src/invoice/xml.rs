@@ -98,6 +98,19 @@ impl XmlOut {
         self.element_with(name, &[], text)
     }
 
+    /// Writes a party identifier, with its `schemeID` attribute when it has a scheme.
+    pub(super) fn identifier(
+        &mut self,
+        name: &str,
+        identifier: &super::model::PartyIdentifier,
+    ) -> io::Result<()> {
+        let scheme = identifier
+            .scheme
+            .as_deref()
+            .map(|scheme| ("schemeID", scheme));
+        self.element_with(name, scheme.as_slice(), &identifier.id)
+    }
+
     /// Writes the element when `text` is given; otherwise drops the queued comments.
     pub(super) fn optional(&mut self, name: &str, text: Option<&str>) -> io::Result<()> {
         match text {

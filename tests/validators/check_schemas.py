@@ -76,6 +76,14 @@ INVOICE_CASES = [
     ("attachment with .exe name",
      ["attachments"], [{"id": "A1", "file_name": "a.exe", "mime_code": "application/pdf",
                         "content_base64": "JVBERi0="}], "attachments/0/file_name"),
+    ("A9 invoice without validator", ["business_process_type"], "A9", ""),
+    ("validator on an A1 invoice", ["validator"], {"siret": "41234567000001"}, ""),
+    ("unknown VAT point date code", ["vat_point_date_code"], "5", "vat_point_date_code"),
+    ("item attribute without value",
+     ["lines", 0, "attributes"], [{"name": "Colour"}], "lines/0/attributes/0"),
+    ("tax representative without VAT identifier",
+     ["tax_representative"], {"name": "Rep", "address": {"country_code": "FR"}},
+     "tax_representative"),
 ]
 
 # (name, path, value, JSON path) applied to FULL_CONFIG

@@ -206,6 +206,7 @@ fn invoice_element_order() {
         "cac:ContractDocumentReference",
         "cac:AccountingSupplierParty",
         "cac:AccountingCustomerParty",
+        "cac:TaxRepresentativeParty",
         "cac:Delivery",
         "cac:PaymentMeans",
         "cac:PaymentTerms",
@@ -428,6 +429,7 @@ fn not_subject_category_has_no_percent() {
     }
     invoice.seller.vat_identifier = None;
     invoice.buyer.vat_identifier = None;
+    invoice.tax_representative = None;
     invoice.expected_totals = None;
     invoice.vat_exemptions = vec![super::super::VatExemption {
         vat_category: "O".to_owned(),

@@ -532,6 +532,7 @@ fn credit_note_refuses_payment_means() {
         means_code: Some("30".to_owned()),
         remittance_information: None,
         credit_transfer: None,
+        additional_credit_transfers: Vec::new(),
     });
     let problems = invoice.validate(None);
     assert_problem(
@@ -664,6 +665,7 @@ fn not_subject_rules() {
         "buyer.vat_identifier",
         "carries no buyer VAT identifier",
     );
+    assert_problem(&problems, "tax_representative", "BR-O-04");
     assert_problem(&problems, "vat_exemptions", "category O");
 }
 
@@ -673,6 +675,7 @@ fn not_subject_invoice_valid() {
         set_all_categories(invoice, "O", None);
         invoice.seller.vat_identifier = None;
         invoice.buyer.vat_identifier = None;
+        invoice.tax_representative = None;
         invoice.vat_exemptions = vec![exemption("O")];
     });
     assert_eq!(problems, Vec::<Problem>::new());
@@ -680,12 +683,18 @@ fn not_subject_invoice_valid() {
 
 #[test]
 fn taxed_categories_need_seller_vat() {
-    let problems = problems_after(|invoice| invoice.seller.vat_identifier = None);
+    let problems = problems_after(|invoice| {
+        invoice.seller.vat_identifier = None;
+        invoice.tax_representative = None;
+    });
     assert_problem(
         &problems,
         "seller.vat_identifier",
         "required with VAT category S",
     );
+    // The tax representative's VAT identifier stands in for the seller's.
+    let problems = problems_after(|invoice| invoice.seller.vat_identifier = None);
+    assert_no_problem_at(&problems, "seller.vat_identifier");
 }
 
 #[test]
