@@ -298,6 +298,29 @@ fn ubl_facts(root: &Node) -> BTreeMap<String, Value> {
         })
         .collect();
     put("item_attributes", Value::from(attributes));
+
+    let mut references = Vec::new();
+    let mut add = |term: &str, value: Option<String>| {
+        if let Some(value) = value.filter(|value| !value.is_empty()) {
+            references.push(format!("{term} {value}"));
+        }
+    };
+    add("BT-11", root.text_at("ProjectReference/ID"));
+    add("BT-14", root.text_at("OrderReference/SalesOrderID"));
+    add("BT-15", root.text_at("ReceiptDocumentReference/ID"));
+    add("BT-16", root.text_at("DespatchDocumentReference/ID"));
+    add("BT-17", root.text_at("OriginatorDocumentReference/ID"));
+    add("BT-19", root.text_at("AccountingCost"));
+    for document in root.all("AdditionalDocumentReference") {
+        let term = match document.text_at("DocumentTypeCode").as_deref() {
+            Some("130") => "BT-18",
+            Some("50") => "BT-11",
+            _ => continue,
+        };
+        add(term, document.text_at("ID"));
+    }
+    references.sort();
+    put("other_references", Value::from(references));
     facts
 }
 
@@ -493,6 +516,45 @@ fn cii_facts(root: &Node) -> BTreeMap<String, Value> {
         })
         .collect();
     put("item_attributes", Value::from(attributes));
+
+    let mut references = Vec::new();
+    let mut add = |term: &str, value: Option<String>| {
+        if let Some(value) = value.filter(|value| !value.is_empty()) {
+            references.push(format!("{term} {value}"));
+        }
+    };
+    let delivery = transaction.first("ApplicableHeaderTradeDelivery");
+    add("BT-11", agreement.text_at("SpecifiedProcuringProject/ID"));
+    add(
+        "BT-14",
+        agreement.text_at("SellerOrderReferencedDocument/IssuerAssignedID"),
+    );
+    add(
+        "BT-15",
+        delivery.and_then(|delivery| {
+            delivery.text_at("ReceivingAdviceReferencedDocument/IssuerAssignedID")
+        }),
+    );
+    add(
+        "BT-16",
+        delivery.and_then(|delivery| {
+            delivery.text_at("DespatchAdviceReferencedDocument/IssuerAssignedID")
+        }),
+    );
+    add(
+        "BT-19",
+        settlement.text_at("ReceivableSpecifiedTradeAccountingAccount/ID"),
+    );
+    for document in agreement.all("AdditionalReferencedDocument") {
+        let term = match document.text_at("TypeCode").as_deref() {
+            Some("130") => "BT-18",
+            Some("50") => "BT-17",
+            _ => continue,
+        };
+        add(term, document.text_at("IssuerAssignedID"));
+    }
+    references.sort();
+    put("other_references", Value::from(references));
     facts
 }
 

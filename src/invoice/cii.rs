@@ -14,7 +14,7 @@ use super::amounts::{Totals, VatBreakdown};
 use super::codes;
 use super::decimal::{format_amount, format_plain, format_price, format_rate};
 use super::model::{
-    Address, Attachment, Contact, Delivery, DocumentAllowanceCharge, Invoice, Line,
+    Address, Contact, Delivery, DirectDebit, DocumentAllowanceCharge, Invoice, Line,
     LineAllowanceCharge, Period,
 };
 use super::parties::{buyer_view, seller_view, PartyTerms, PartyView};
@@ -22,6 +22,7 @@ use super::terms::{self, AddressTerms, AllowanceChargeTerms, Term};
 use super::xml::XmlOut;
 use crate::config::BankAccount;
 
+mod references;
 mod roles;
 
 /// Writes an invoice that [`Invoice::validate`] accepted, with its computed totals and the
@@ -37,6 +38,11 @@ pub(super) fn write(
     };
     writer.document(invoice, totals, account)?;
     Ok(writer.out.finish())
+}
+
+/// Returns the direct debit (BG-19) of an invoice, if it has one.
+fn direct_debit(invoice: &Invoice) -> Option<&DirectDebit> {
+    invoice.payment_instructions.as_ref()?.direct_debit.as_ref()
 }
 
 /// Converts a validated `YYYY-MM-DD` date to the CII format 102, `YYYYMMDD`.
@@ -119,7 +125,7 @@ impl CiiWriter {
             self.line(line, *net_amount)?;
         }
         self.agreement(invoice)?;
-        self.delivery(invoice.delivery.as_ref())?;
+        self.delivery(invoice)?;
         self.settlement(invoice, totals, account)?;
         self.out.end("rsm:SupplyChainTradeTransaction")?;
         self.out.end("rsm:CrossIndustryInvoice")
@@ -226,6 +232,7 @@ impl CiiWriter {
         self.amount("ram:LineTotalAmount", net_amount)?;
         self.out
             .end("ram:SpecifiedTradeSettlementLineMonetarySummation")?;
+        self.accounting_account(terms::BT_133, line.buyer_accounting_reference.as_deref())?;
         self.out.end("ram:SpecifiedLineTradeSettlement")?;
 
         self.out.end("ram:IncludedSupplyChainTradeLineItem")
@@ -237,6 +244,13 @@ impl CiiWriter {
         self.out
             .term(terms::BG_29)
             .start("ram:SpecifiedLineTradeAgreement")?;
+        if let Some(order_line) = &line.order_line_reference {
+            self.out.start("ram:BuyerOrderReferencedDocument")?;
+            self.out
+                .term(terms::BT_132)
+                .element("ram:LineID", order_line)?;
+            self.out.end("ram:BuyerOrderReferencedDocument")?;
+        }
         if let (Some(gross), Some(discount)) = (line.gross_price, line.price_discount) {
             self.out.start("ram:GrossPriceProductTradePrice")?;
             self.out
@@ -400,47 +414,8 @@ impl CiiWriter {
         if let Some(representative) = &invoice.tax_representative {
             self.tax_representative_party(representative)?;
         }
-        if let Some(order) = &invoice.purchase_order_reference {
-            self.out.start("ram:BuyerOrderReferencedDocument")?;
-            self.out
-                .term(terms::BT_13)
-                .element("ram:IssuerAssignedID", order)?;
-            self.out.end("ram:BuyerOrderReferencedDocument")?;
-        }
-        if let Some(contract) = &invoice.contract_reference {
-            self.out.start("ram:ContractReferencedDocument")?;
-            self.out
-                .term(terms::BT_12)
-                .element("ram:IssuerAssignedID", contract)?;
-            self.out.end("ram:ContractReferencedDocument")?;
-        }
-        for (index, attachment) in invoice.attachments.iter().enumerate() {
-            self.attachment(index, attachment)?;
-        }
+        self.references(invoice)?;
         self.out.end("ram:ApplicableHeaderTradeAgreement")
-    }
-
-    fn attachment(&mut self, index: usize, attachment: &Attachment) -> io::Result<()> {
-        self.out
-            .term_detail(terms::BG_24, format!("attachments[{index}]"))
-            .start("ram:AdditionalReferencedDocument")?;
-        self.out
-            .term(terms::BT_122)
-            .element("ram:IssuerAssignedID", &attachment.id)?;
-        self.out
-            .element("ram:TypeCode", codes::CII_SUPPORTING_DOCUMENT)?;
-        self.out
-            .term(terms::BT_123)
-            .optional("ram:Name", attachment.description.as_deref())?;
-        self.out.term(terms::BT_125).element_with(
-            "ram:AttachmentBinaryObject",
-            &[
-                ("mimeCode", &attachment.mime_code),
-                ("filename", &attachment.file_name),
-            ],
-            &attachment.content_base64,
-        )?;
-        self.out.end("ram:AdditionalReferencedDocument")
     }
 
     fn party(&mut self, element: &str, party: &PartyView) -> io::Result<()> {
@@ -583,14 +558,30 @@ impl CiiWriter {
 
     /// Writes `ram:ApplicableHeaderTradeDelivery`, which the schema requires even when
     /// empty.
-    fn delivery(&mut self, delivery: Option<&Delivery>) -> io::Result<()> {
-        let Some(delivery) = delivery else {
-            self.out.start("ram:ApplicableHeaderTradeDelivery")?;
-            return self.out.end("ram:ApplicableHeaderTradeDelivery");
-        };
-        self.out
-            .term(terms::BG_13)
-            .start("ram:ApplicableHeaderTradeDelivery")?;
+    /// Writes `ram:ApplicableHeaderTradeDelivery`, which the schema requires even when
+    /// empty: BG-13, then the despatch (BT-16) and receiving (BT-15) advice references.
+    fn delivery(&mut self, invoice: &Invoice) -> io::Result<()> {
+        if invoice.delivery.is_some() {
+            self.out.term(terms::BG_13);
+        }
+        self.out.start("ram:ApplicableHeaderTradeDelivery")?;
+        if let Some(delivery) = &invoice.delivery {
+            self.delivery_details(delivery)?;
+        }
+        self.referenced_document(
+            "ram:DespatchAdviceReferencedDocument",
+            terms::BT_16,
+            invoice.despatch_advice_reference.as_deref(),
+        )?;
+        self.referenced_document(
+            "ram:ReceivingAdviceReferencedDocument",
+            terms::BT_15,
+            invoice.receiving_advice_reference.as_deref(),
+        )?;
+        self.out.end("ram:ApplicableHeaderTradeDelivery")
+    }
+
+    fn delivery_details(&mut self, delivery: &Delivery) -> io::Result<()> {
         let has_party = delivery.location_id.is_some()
             || delivery.party_name.is_some()
             || delivery.address.is_some();
@@ -617,7 +608,7 @@ impl CiiWriter {
             self.date_time("ram:OccurrenceDateTime", date)?;
             self.out.end("ram:ActualDeliverySupplyChainEvent")?;
         }
-        self.out.end("ram:ApplicableHeaderTradeDelivery")
+        Ok(())
     }
 
     fn settlement(
@@ -627,6 +618,9 @@ impl CiiWriter {
         account: Option<&BankAccount>,
     ) -> io::Result<()> {
         self.out.start("ram:ApplicableHeaderTradeSettlement")?;
+        self.out
+            .term(terms::BT_90)
+            .optional("ram:CreditorReferenceID", invoice.creditor_identifier())?;
         let remittance = invoice
             .payment_instructions
             .as_ref()
@@ -641,9 +635,9 @@ impl CiiWriter {
             self.payee_party(payee)?;
         }
         if let Some(means_code) = invoice.payment_means_code() {
-            self.payment_means(means_code, account)?;
+            self.payment_means(invoice, means_code, account, true)?;
             for extra in invoice.additional_accounts() {
-                self.payment_means(means_code, Some(extra))?;
+                self.payment_means(invoice, means_code, Some(extra), false)?;
             }
         }
 
@@ -667,7 +661,8 @@ impl CiiWriter {
         }
 
         let due_date = invoice.due_date.as_deref();
-        if invoice.payment_terms.is_some() || due_date.is_some() {
+        let mandate = direct_debit(invoice).and_then(|debit| debit.mandate_reference.as_deref());
+        if invoice.payment_terms.is_some() || due_date.is_some() || mandate.is_some() {
             self.out.start("ram:SpecifiedTradePaymentTerms")?;
             self.out
                 .term(terms::BT_20)
@@ -676,6 +671,9 @@ impl CiiWriter {
                 self.out.term(terms::BT_9);
                 self.date_time("ram:DueDateDateTime", date)?;
             }
+            self.out
+                .term(terms::BT_89)
+                .optional("ram:DirectDebitMandateID", mandate)?;
             self.out.end("ram:SpecifiedTradePaymentTerms")?;
         }
         self.monetary_summation(invoice, totals)?;
@@ -700,16 +698,38 @@ impl CiiWriter {
             }
             self.out.end("ram:InvoiceReferencedDocument")?;
         }
+        self.accounting_account(terms::BT_19, invoice.buyer_accounting_reference.as_deref())?;
         self.out.end("ram:ApplicableHeaderTradeSettlement")
     }
 
-    fn payment_means(&mut self, means_code: &str, account: Option<&BankAccount>) -> io::Result<()> {
+    /// Writes one payment means with `account`; the first one also carries the account
+    /// a direct debit takes the payment from (BT-91).
+    fn payment_means(
+        &mut self,
+        invoice: &Invoice,
+        means_code: &str,
+        account: Option<&BankAccount>,
+        first: bool,
+    ) -> io::Result<()> {
+        let means_text = invoice
+            .payment_instructions
+            .as_ref()
+            .and_then(|instructions| instructions.means_text.as_deref());
         self.out
             .term(terms::BG_16)
             .start("ram:SpecifiedTradeSettlementPaymentMeans")?;
         self.out
             .term(terms::BT_81)
             .element("ram:TypeCode", means_code)?;
+        self.out
+            .term(terms::BT_82)
+            .optional("ram:Information", means_text)?;
+        let debited = direct_debit(invoice).and_then(|debit| debit.debited_account.as_deref());
+        if let (true, Some(debited)) = (first, debited) {
+            self.out.start("ram:PayerPartyDebtorFinancialAccount")?;
+            self.out.term(terms::BT_91).element("ram:IBANID", debited)?;
+            self.out.end("ram:PayerPartyDebtorFinancialAccount")?;
+        }
         if let Some(account) = account {
             self.out
                 .term(terms::BG_17)

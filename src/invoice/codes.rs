@@ -42,6 +42,17 @@ pub const CUSTOMIZATION_ID: &str = "urn:cen.eu:en16931:2017";
 pub const SCHEME_SIRET: &str = "0009";
 /// ISO 6523 ICD of a SIREN (BT-30, BT-47).
 pub const SCHEME_SIREN: &str = "0002";
+/// UBL `schemeID` of a party identifier that contains the SEPA creditor identifier (BT-90).
+pub const SCHEME_SEPA_CREDITOR: &str = "SEPA";
+/// UNTDID 1001 document type of an invoiced object reference (BT-18), written in UBL
+/// `cac:AdditionalDocumentReference/cbc:DocumentTypeCode` and CII `ram:TypeCode`.
+pub const DOCUMENT_TYPE_INVOICED_OBJECT: &str = "130";
+/// UNTDID 1001 document type of a project reference (BT-11) in a UBL `CreditNote`,
+/// which has no `cac:ProjectReference`, and of a tender or lot reference (BT-17) in CII.
+pub const DOCUMENT_TYPE_PROJECT: &str = "50";
+/// `ram:Name` that EN 16931 gives a CII project reference (BT-11), whose schema requires
+/// a name.
+pub const CII_PROJECT_NAME: &str = "Project reference";
 /// EAS code of a French electronic-invoicing address (SIREN, optionally `SIREN_suffix`).
 pub const SCHEME_FR_EINVOICING_ADDRESS: &str = "0225";
 /// `cac:TaxScheme/cbc:ID` of every VAT category and party VAT identifier.
@@ -111,7 +122,7 @@ pub const VALIDATOR_CARRIER: ValidatorCarrier = ValidatorCarrier::AgentParty;
 /// BT-8 codes (UNTDID 2005) with the UNTDID 2475 code CII writes for each: 3 invoice
 /// issue date (VAT on debits), 35 actual delivery date, 432 paid to date (VAT on receipts).
 // NOTE: which term Chorus Pro reads for VAT on debits or on receipts is not published.
-// BT-8 is the EN 16931 candidate, because older Chorus files said it with a tax type code.
+// BT-8 is the EN 16931 candidate, because older Chorus files gave it as a tax type code.
 pub const VAT_POINT_DATE_CODES: [(&str, &str); 3] = [("3", "5"), ("35", "29"), ("432", "72")];
 
 /// Returns the CII code (UNTDID 2475) of a BT-8 code, or `None` for a code outside the list.
@@ -130,6 +141,8 @@ pub const DEFAULT_PAYMENT_MEANS: &str = "30";
 /// BT-81 codes that pay into the seller's account, so they need an IBAN (BT-84):
 /// 30 credit transfer, 31 debit transfer, 42 payment to bank account.
 pub const CREDIT_TRANSFER_MEANS: [&str; 3] = ["30", "31", "42"];
+/// BT-81 code of a direct debit, the only one that carries BG-19.
+pub const DIRECT_DEBIT_MEANS: &str = "49";
 /// BT-81 SEPA codes that Chorus Pro does not use: 58 is sent as 30 and 59 as 49.
 pub const CHORUS_UNUSED_MEANS: [(&str, &str); 2] = [("58", "30"), ("59", "49")];
 

@@ -51,6 +51,28 @@ pub struct Invoice {
     /// BT-12 contract reference: the public procurement market number.
     #[serde(default)]
     pub contract_reference: Option<String>,
+    /// BT-11 project reference.
+    #[serde(default)]
+    pub project_reference: Option<String>,
+    /// BT-14 sales order reference, issued by the seller.
+    #[serde(default)]
+    pub sales_order_reference: Option<String>,
+    /// BT-15 receiving advice reference.
+    #[serde(default)]
+    pub receiving_advice_reference: Option<String>,
+    /// BT-16 despatch advice reference.
+    #[serde(default)]
+    pub despatch_advice_reference: Option<String>,
+    /// BT-17 tender or lot reference.
+    #[serde(default)]
+    pub tender_reference: Option<String>,
+    /// BT-18 invoiced object identifier, with an optional UNTDID 1153 scheme (such as
+    /// `AAG` for a meter point).
+    #[serde(default)]
+    pub invoiced_object: Option<PartyIdentifier>,
+    /// BT-19 buyer accounting reference.
+    #[serde(default)]
+    pub buyer_accounting_reference: Option<String>,
     /// BG-3 preceding invoices, which a credit note or corrected invoice refers to.
     #[serde(default)]
     pub preceding_invoices: Vec<PrecedingInvoice>,
@@ -395,6 +417,9 @@ pub struct PaymentInstructions {
     /// BT-81 payment means type code (UNCL4461), 30 (credit transfer) when absent.
     #[serde(default, deserialize_with = "decimal::deserialize_code_option")]
     pub means_code: Option<String>,
+    /// BT-82 payment means text.
+    #[serde(default)]
+    pub means_text: Option<String>,
     /// BT-83 remittance information.
     #[serde(default)]
     pub remittance_information: Option<String>,
@@ -405,6 +430,24 @@ pub struct PaymentInstructions {
     /// Further BG-17 accounts the buyer may pay into, each written after the first one.
     #[serde(default)]
     pub additional_credit_transfers: Vec<BankAccount>,
+    /// BG-19 direct debit, with payment means code 49.
+    #[serde(default)]
+    pub direct_debit: Option<DirectDebit>,
+}
+
+/// BG-19 direct debit.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectDebit {
+    /// BT-89 mandate reference identifier.
+    #[serde(default)]
+    pub mandate_reference: Option<String>,
+    /// BT-90 bank assigned creditor identifier (SEPA creditor identifier).
+    #[serde(default)]
+    pub creditor_identifier: Option<String>,
+    /// BT-91 debited account identifier.
+    #[serde(default)]
+    pub debited_account: Option<String>,
 }
 
 /// BG-20 document level allowance or BG-21 document level charge.
@@ -463,6 +506,12 @@ pub struct Line {
     /// BT-127 invoice line note.
     #[serde(default)]
     pub note: Option<String>,
+    /// BT-132 referenced purchase order line.
+    #[serde(default)]
+    pub order_line_reference: Option<String>,
+    /// BT-133 invoice line buyer accounting reference.
+    #[serde(default)]
+    pub buyer_accounting_reference: Option<String>,
     /// BT-129 invoiced quantity, at most 4 decimals.
     #[serde(deserialize_with = "decimal::deserialize")]
     pub quantity: Decimal,
@@ -635,6 +684,19 @@ impl Invoice {
             return Some((account, AccountSource::Seller));
         }
         default_bank.map(|account| (account, AccountSource::Configuration))
+    }
+
+    /// Returns BT-90, the creditor identifier of a direct debit; none on credit notes.
+    pub fn creditor_identifier(&self) -> Option<&str> {
+        if self.is_credit_note() {
+            return None;
+        }
+        self.payment_instructions
+            .as_ref()?
+            .direct_debit
+            .as_ref()?
+            .creditor_identifier
+            .as_deref()
     }
 
     /// Returns the BG-17 accounts written after the first one; none on credit notes.

@@ -20,6 +20,9 @@ pub(super) struct PartyView<'a> {
     pub(super) contact: Option<&'a Contact>,
     /// The A9 or A12 validating structure, written as the seller's agent.
     pub(super) agent: Option<&'a Validator>,
+    /// BT-90, which UBL writes as a seller identifier with scheme `SEPA` when the invoice
+    /// has no payee.
+    pub(super) creditor_identifier: Option<&'a str>,
     pub(super) terms: &'static PartyTerms,
 }
 
@@ -90,6 +93,9 @@ pub(super) fn seller_view(invoice: &Invoice) -> PartyView<'_> {
             }),
         contact: seller.contact.as_ref(),
         agent: written_validator(invoice),
+        creditor_identifier: invoice
+            .creditor_identifier()
+            .filter(|_| invoice.payee.is_none()),
         terms: &SELLER_TERMS,
     }
 }
@@ -116,6 +122,7 @@ pub(super) fn buyer_view(invoice: &Invoice) -> PartyView<'_> {
         legal_id,
         contact: buyer.contact.as_ref(),
         agent: None,
+        creditor_identifier: None,
         terms: &BUYER_TERMS,
     }
 }

@@ -40,11 +40,42 @@ pub const BT_8: Term = term(
     "Value added tax point date code",
 );
 pub const BT_10: Term = term("BT-10", "Référence de l'acheteur", "Buyer reference");
+pub const BT_11: Term = term("BT-11", "Référence au projet", "Project reference");
 pub const BT_12: Term = term("BT-12", "Identifiant de contrat", "Contract reference");
 pub const BT_13: Term = term(
     "BT-13",
     "Identifiant de bon de commande",
     "Purchase order reference",
+);
+pub const BT_14: Term = term(
+    "BT-14",
+    "Identifiant de commande client",
+    "Sales order reference",
+);
+pub const BT_15: Term = term(
+    "BT-15",
+    "Identifiant d'avis de réception",
+    "Receiving advice reference",
+);
+pub const BT_16: Term = term(
+    "BT-16",
+    "Identifiant d'avis d'expédition",
+    "Despatch advice reference",
+);
+pub const BT_17: Term = term(
+    "BT-17",
+    "Identifiant d'appel d'offres ou de lot",
+    "Tender or lot reference",
+);
+pub const BT_18: Term = term(
+    "BT-18",
+    "Identifiant d'objet facturé",
+    "Invoiced object identifier",
+);
+pub const BT_19: Term = term(
+    "BT-19",
+    "Référence comptable de l'acheteur",
+    "Buyer accounting reference",
 );
 pub const BT_20: Term = term("BT-20", "Conditions de paiement", "Payment terms");
 pub const BT_23: Term = term(
@@ -294,6 +325,27 @@ pub const BT_81: Term = term(
     "BT-81",
     "Code de type de moyen de paiement",
     "Payment means type code",
+);
+pub const BT_82: Term = term(
+    "BT-82",
+    "Libellé du moyen de paiement",
+    "Payment means text",
+);
+pub const BG_19: Term = term("BG-19", "Prélèvement", "Direct debit");
+pub const BT_89: Term = term(
+    "BT-89",
+    "Identifiant de référence du mandat",
+    "Mandate reference identifier",
+);
+pub const BT_90: Term = term(
+    "BT-90",
+    "Identifiant bancaire du créancier",
+    "Bank assigned creditor identifier",
+);
+pub const BT_91: Term = term(
+    "BT-91",
+    "Identifiant du compte débité",
+    "Debited account identifier",
 );
 pub const BT_83: Term = term(
     "BT-83",
@@ -650,6 +702,16 @@ pub const BT_131: Term = term(
     "BT-131",
     "Montant net de ligne de facture",
     "Invoice line net amount",
+);
+pub const BT_132: Term = term(
+    "BT-132",
+    "Référence de ligne de commande",
+    "Referenced purchase order line reference",
+);
+pub const BT_133: Term = term(
+    "BT-133",
+    "Référence comptable de l'acheteur pour la ligne",
+    "Invoice line Buyer accounting reference",
 );
 pub const BG_26: Term = term(
     "BG-26",

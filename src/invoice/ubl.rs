@@ -12,8 +12,7 @@ use super::amounts::{Totals, VatBreakdown};
 use super::codes;
 use super::decimal::{format_amount, format_plain, format_price, format_rate};
 use super::model::{
-    Address, Attachment, Delivery, DocumentAllowanceCharge, Invoice, Line, LineAllowanceCharge,
-    Period,
+    Address, Delivery, DocumentAllowanceCharge, Invoice, Line, LineAllowanceCharge, Period,
 };
 use super::parties::{buyer_view, seller_view, PartyView};
 use super::terms::{self, AddressTerms, AllowanceChargeTerms, Term};
@@ -141,6 +140,10 @@ impl UblWriter<'_> {
         self.out
             .term(terms::BT_5)
             .element("cbc:DocumentCurrencyCode", &invoice.currency_code)?;
+        self.out.term(terms::BT_19).optional(
+            "cbc:AccountingCost",
+            invoice.buyer_accounting_reference.as_deref(),
+        )?;
         self.out
             .term(terms::BT_10)
             .optional("cbc:BuyerReference", invoice.buyer_reference.as_deref())?;
@@ -152,9 +155,6 @@ impl UblWriter<'_> {
             )?;
         }
         self.references(invoice)?;
-        for (index, attachment) in invoice.attachments.iter().enumerate() {
-            self.attachment(index, attachment)?;
-        }
 
         self.out.start("cac:AccountingSupplierParty")?;
         self.party(&seller_view(invoice))?;
@@ -163,7 +163,7 @@ impl UblWriter<'_> {
         self.party(&buyer_view(invoice))?;
         self.out.end("cac:AccountingCustomerParty")?;
         if let Some(payee) = &invoice.payee {
-            self.payee_party(payee)?;
+            self.payee_party(payee, invoice.creditor_identifier())?;
         }
         if let Some(representative) = &invoice.tax_representative {
             self.tax_representative_party(representative)?;
@@ -173,9 +173,9 @@ impl UblWriter<'_> {
             self.delivery(delivery)?;
         }
         if let Some(means_code) = invoice.payment_means_code() {
-            self.payment_means(invoice, means_code, account)?;
+            self.payment_means(invoice, means_code, account, true)?;
             for extra in invoice.additional_accounts() {
-                self.payment_means(invoice, means_code, Some(extra))?;
+                self.payment_means(invoice, means_code, Some(extra), false)?;
             }
         }
         if let Some(payment_terms) = &invoice.payment_terms {
@@ -236,59 +236,6 @@ impl UblWriter<'_> {
         self.out.end("cac:InvoicePeriod")
     }
 
-    /// Writes BT-13, BG-3 and BT-12, in the schema order shared by both roots.
-    fn references(&mut self, invoice: &Invoice) -> io::Result<()> {
-        if let Some(order) = &invoice.purchase_order_reference {
-            self.out.start("cac:OrderReference")?;
-            self.out.term(terms::BT_13).element("cbc:ID", order)?;
-            self.out.end("cac:OrderReference")?;
-        }
-        for (index, preceding) in invoice.preceding_invoices.iter().enumerate() {
-            self.out
-                .term_detail(terms::BG_3, format!("preceding_invoices[{index}]"))
-                .start("cac:BillingReference")?;
-            self.out.start("cac:InvoiceDocumentReference")?;
-            self.out
-                .term(terms::BT_25)
-                .element("cbc:ID", &preceding.reference)?;
-            self.out
-                .term(terms::BT_26)
-                .optional("cbc:IssueDate", preceding.issue_date.as_deref())?;
-            self.out.end("cac:InvoiceDocumentReference")?;
-            self.out.end("cac:BillingReference")?;
-        }
-        if let Some(contract) = &invoice.contract_reference {
-            self.out.start("cac:ContractDocumentReference")?;
-            self.out.term(terms::BT_12).element("cbc:ID", contract)?;
-            self.out.end("cac:ContractDocumentReference")?;
-        }
-        Ok(())
-    }
-
-    /// Writes one BG-24 `cac:AdditionalDocumentReference` with its embedded file.
-    fn attachment(&mut self, index: usize, attachment: &Attachment) -> io::Result<()> {
-        self.out
-            .term_detail(terms::BG_24, format!("attachments[{index}]"))
-            .start("cac:AdditionalDocumentReference")?;
-        self.out
-            .term(terms::BT_122)
-            .element("cbc:ID", &attachment.id)?;
-        self.out
-            .term(terms::BT_123)
-            .optional("cbc:DocumentDescription", attachment.description.as_deref())?;
-        self.out.start("cac:Attachment")?;
-        self.out.term(terms::BT_125).element_with(
-            "cbc:EmbeddedDocumentBinaryObject",
-            &[
-                ("mimeCode", &attachment.mime_code),
-                ("filename", &attachment.file_name),
-            ],
-            &attachment.content_base64,
-        )?;
-        self.out.end("cac:Attachment")?;
-        self.out.end("cac:AdditionalDocumentReference")
-    }
-
     fn party(&mut self, party: &PartyView) -> io::Result<()> {
         let party_terms = party.terms;
         self.out.term(party_terms.group).start("cac:Party")?;
@@ -308,6 +255,9 @@ impl UblWriter<'_> {
                 siret,
             )?;
             self.out.end("cac:PartyIdentification")?;
+        }
+        if let Some(creditor) = party.creditor_identifier {
+            self.creditor_identification(creditor)?;
         }
         for identifier in party.other_identifiers {
             self.out.start("cac:PartyIdentification")?;
@@ -443,20 +393,28 @@ impl UblWriter<'_> {
         self.out.end("cac:Delivery")
     }
 
+    /// Writes one `cac:PaymentMeans` with `account`; the first one also carries the
+    /// direct debit mandate (BG-19), when there is one.
     fn payment_means(
         &mut self,
         invoice: &Invoice,
         means_code: &str,
         account: Option<&BankAccount>,
+        first: bool,
     ) -> io::Result<()> {
-        let remittance = invoice
-            .payment_instructions
-            .as_ref()
-            .and_then(|instructions| instructions.remittance_information.as_deref());
+        let instructions = invoice.payment_instructions.as_ref();
+        let remittance =
+            instructions.and_then(|instructions| instructions.remittance_information.as_deref());
+        let means_text = instructions.and_then(|instructions| instructions.means_text.as_deref());
         self.out.term(terms::BG_16).start("cac:PaymentMeans")?;
         self.out
             .term(terms::BT_81)
-            .element("cbc:PaymentMeansCode", means_code)?;
+            .term(terms::BT_82)
+            .element_with(
+                "cbc:PaymentMeansCode",
+                means_text.map(|text| ("name", text)).as_slice(),
+                means_code,
+            )?;
         self.out
             .term(terms::BT_83)
             .optional("cbc:PaymentID", remittance)?;
@@ -476,6 +434,21 @@ impl UblWriter<'_> {
                 self.out.end("cac:FinancialInstitutionBranch")?;
             }
             self.out.end("cac:PayeeFinancialAccount")?;
+        }
+        let direct_debit = instructions.and_then(|instructions| instructions.direct_debit.as_ref());
+        if let (true, Some(debit)) = (first, direct_debit) {
+            if debit.mandate_reference.is_some() || debit.debited_account.is_some() {
+                self.out.term(terms::BG_19).start("cac:PaymentMandate")?;
+                self.out
+                    .term(terms::BT_89)
+                    .optional("cbc:ID", debit.mandate_reference.as_deref())?;
+                if let Some(debited) = &debit.debited_account {
+                    self.out.start("cac:PayerFinancialAccount")?;
+                    self.out.term(terms::BT_91).element("cbc:ID", debited)?;
+                    self.out.end("cac:PayerFinancialAccount")?;
+                }
+                self.out.end("cac:PaymentMandate")?;
+            }
         }
         self.out.end("cac:PaymentMeans")
     }
@@ -662,12 +635,23 @@ impl UblWriter<'_> {
             )?;
         self.out.term(terms::BT_131);
         self.amount("cbc:LineExtensionAmount", net_amount)?;
+        self.out.term(terms::BT_133).optional(
+            "cbc:AccountingCost",
+            line.buyer_accounting_reference.as_deref(),
+        )?;
         if let Some(period) = &line.period {
             self.period(
                 Some(period),
                 (terms::BG_26, terms::BT_134, terms::BT_135),
                 None,
             )?;
+        }
+        if let Some(order_line) = &line.order_line_reference {
+            self.out.start("cac:OrderLineReference")?;
+            self.out
+                .term(terms::BT_132)
+                .element("cbc:LineID", order_line)?;
+            self.out.end("cac:OrderLineReference")?;
         }
         for allowance in &line.allowances {
             self.out.term(terms::LINE_ALLOWANCE.group);
@@ -740,6 +724,7 @@ impl UblWriter<'_> {
     }
 }
 
+mod references;
 mod roles;
 #[cfg(test)]
 mod tests;

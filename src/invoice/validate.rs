@@ -5,6 +5,7 @@
 
 mod attachments;
 mod checker;
+mod details;
 mod roles;
 
 use std::collections::HashSet;
@@ -75,6 +76,15 @@ impl Invoice {
     fn check_syntax(&self, checker: &mut Checker, syntax: Syntax) {
         if syntax == Syntax::Ubl {
             self.check_ubl_note_texts(checker);
+            // UBL carries BT-14 inside the order reference, whose required ID Chorus Pro
+            // reads as the engagement number, so a placeholder ID there would be misread.
+            if self.sales_order_reference.is_some() && self.purchase_order_reference.is_none() {
+                checker.add(
+                    "sales_order_reference",
+                    "en UBL, la référence de commande vendeur (BT-14) accompagne le numéro d'engagement : donner purchase_order_reference ou utiliser la syntaxe cii".to_owned(),
+                    "in UBL the sales order reference (BT-14) comes with the engagement number: give purchase_order_reference or use the cii syntax".to_owned(),
+                );
+            }
         }
         // NOTE: the CII D16B schema of IN_DP_E1_CII_16B has one InvoiceReferencedDocument
         // in the header settlement (later CII versions, such as D22B, allow several).
@@ -186,6 +196,7 @@ impl Invoice {
             Some(MAX_PURCHASE_ORDER_REFERENCE),
         );
         checker.optional_text("contract_reference", self.contract_reference.as_ref(), None);
+        self.check_other_references(checker);
         for (index, preceding) in self.preceding_invoices.iter().enumerate() {
             let path = format!("preceding_invoices[{index}]");
             checker.text(&format!("{path}.reference"), &preceding.reference, None);
@@ -367,6 +378,22 @@ impl Invoice {
             if let Some(account) = &instructions.credit_transfer {
                 checker.bank_account("payment_instructions.credit_transfer", account);
             }
+            checker.optional_text(
+                "payment_instructions.means_text",
+                instructions.means_text.as_ref(),
+                None,
+            );
+            if let Some(debit) = &instructions.direct_debit {
+                let fields = [
+                    ("mandate_reference", &debit.mandate_reference),
+                    ("creditor_identifier", &debit.creditor_identifier),
+                    ("debited_account", &debit.debited_account),
+                ];
+                for (name, value) in fields {
+                    let path = format!("payment_instructions.direct_debit.{name}");
+                    checker.optional_text(&path, value.as_ref(), None);
+                }
+            }
             for (index, account) in instructions.additional_credit_transfers.iter().enumerate() {
                 checker.bank_account(
                     &format!("payment_instructions.additional_credit_transfers[{index}]"),
@@ -392,6 +419,24 @@ impl Invoice {
                 means_path,
                 format!("Chorus Pro n'utilise pas le code {means_code} : utiliser {replacement}"),
                 format!("Chorus Pro does not use code {means_code}: use {replacement}"),
+            );
+        }
+
+        let has_direct_debit = self
+            .payment_instructions
+            .as_ref()
+            .is_some_and(|instructions| instructions.direct_debit.is_some());
+        if has_direct_debit && means_code != codes::DIRECT_DEBIT_MEANS {
+            checker.add(
+                "payment_instructions.direct_debit",
+                format!(
+                    "prélèvement donné avec le code {means_code} : il ne sert qu'avec le code {}",
+                    codes::DIRECT_DEBIT_MEANS
+                ),
+                format!(
+                    "direct debit given with code {means_code}: it is only used with code {}",
+                    codes::DIRECT_DEBIT_MEANS
+                ),
             );
         }
 
@@ -555,7 +600,7 @@ impl Invoice {
             .iter()
             .find(|category| vat::ALL.contains(*category) && **category != vat::NOT_SUBJECT);
         if let Some(category) = needs_seller_vat {
-            // The tax representative's VAT identifier stands in for the seller's (BR-S-02
+            // The tax representative's VAT identifier replaces the seller's (BR-S-02
             // and its siblings for the other categories).
             if self.seller.vat_identifier.is_none() && self.tax_representative.is_none() {
                 checker.add(
@@ -633,6 +678,16 @@ impl Invoice {
 fn check_line(checker: &mut Checker, path: &str, line: &Line) {
     checker.text(&format!("{path}.id"), &line.id, None);
     checker.optional_text(&format!("{path}.note"), line.note.as_ref(), None);
+    checker.optional_text(
+        &format!("{path}.order_line_reference"),
+        line.order_line_reference.as_ref(),
+        None,
+    );
+    checker.optional_text(
+        &format!("{path}.buyer_accounting_reference"),
+        line.buyer_accounting_reference.as_ref(),
+        None,
+    );
     checker.decimals(
         &format!("{path}.quantity"),
         line.quantity,
@@ -684,42 +739,7 @@ fn check_line(checker: &mut Checker, path: &str, line: &Line) {
     if let Some(period) = &line.period {
         checker.period(&format!("{path}.period"), period);
     }
-    check_item_details(checker, path, line);
-}
-
-/// Checks the item's buyer identifier (BT-156), classifications (BT-158), country of
-/// origin (BT-159) and attributes (BG-32).
-fn check_item_details(checker: &mut Checker, path: &str, line: &Line) {
-    checker.optional_text(
-        &format!("{path}.buyer_item_id"),
-        line.buyer_item_id.as_ref(),
-        None,
-    );
-    for (index, classification) in line.classifications.iter().enumerate() {
-        let item_path = format!("{path}.classifications[{index}]");
-        checker.text(&format!("{item_path}.id"), &classification.id, None);
-        checker.optional_text(
-            &format!("{item_path}.scheme_version"),
-            classification.scheme_version.as_ref(),
-            None,
-        );
-        let scheme = classification.scheme.as_str();
-        if !code_lists::contains(&code_lists::ITEM_CLASSIFICATION_SCHEMES, scheme) {
-            checker.add(
-                format!("{item_path}.scheme"),
-                format!("schéma de classification inconnu « {scheme} » : attendu un code UNTDID 7143, par exemple STI, CV ou HS (BR-CL-13)"),
-                format!("unknown classification scheme \"{scheme}\": expected a UNTDID 7143 code, for example STI, CV or HS (BR-CL-13)"),
-            );
-        }
-    }
-    if let Some(country) = &line.origin_country {
-        checker.country_code(&format!("{path}.origin_country"), country);
-    }
-    for (index, attribute) in line.attributes.iter().enumerate() {
-        let item_path = format!("{path}.attributes[{index}]");
-        checker.text(&format!("{item_path}.name"), &attribute.name, None);
-        checker.text(&format!("{item_path}.value"), &attribute.value, None);
-    }
+    details::check_item_details(checker, path, line);
 }
 
 /// Checks the net price (BR-27), the gross price and discount (BR-28) and the base

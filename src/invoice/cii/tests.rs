@@ -347,6 +347,7 @@ fn settlement_element_order() {
         "ram:SpecifiedTradePaymentTerms",
         "ram:SpecifiedTradeSettlementHeaderMonetarySummation",
         "ram:InvoiceReferencedDocument",
+        "ram:ReceivableSpecifiedTradeAccountingAccount",
     ];
     assert_eq!(
         children_of(&xml, "ram:ApplicableHeaderTradeSettlement"),
@@ -382,13 +383,17 @@ fn credit_note_in_cii() {
         ["Montant déduit du prochain règlement"]
     );
     assert_eq!(texts_at(&xml, "ram:DuePayableAmount"), ["28.49"]);
-    // The header delivery element is mandatory in CII even without delivery data.
+    // The header delivery element is mandatory in CII even without delivery data; the
+    // credit note only has a despatch advice reference there.
     let transaction = children_of(&xml, "rsm:SupplyChainTradeTransaction");
     assert!(
         transaction.contains(&"ram:ApplicableHeaderTradeDelivery".to_owned()),
         "{transaction:?}"
     );
-    assert!(children_of(&xml, "ram:ApplicableHeaderTradeDelivery").is_empty());
+    assert_eq!(
+        children_of(&xml, "ram:ApplicableHeaderTradeDelivery"),
+        ["ram:DespatchAdviceReferencedDocument"]
+    );
 }
 
 #[test]
@@ -472,11 +477,20 @@ fn attachment_embedded() {
     });
     let xml = cii_of(&invoice, false);
     let document = "ram:ApplicableHeaderTradeAgreement/ram:AdditionalReferencedDocument";
+    // The sample's tender (BT-17, type 50) and invoiced object (BT-18, type 130)
+    // references share the element with the attachment (type 916).
     assert_eq!(
         texts_at(&xml, &format!("{document}/ram:IssuerAssignedID")),
-        ["BL-1"]
+        ["LOT12", "EMPL042", "BL-1"]
     );
-    assert_eq!(texts_at(&xml, &format!("{document}/ram:TypeCode")), ["916"]);
+    assert_eq!(
+        texts_at(&xml, &format!("{document}/ram:TypeCode")),
+        ["50", "130", "916"]
+    );
+    assert_eq!(
+        texts_at(&xml, &format!("{document}/ram:ReferenceTypeCode")),
+        ["AHK"]
+    );
     assert_eq!(
         texts_at(&xml, &format!("{document}/ram:Name")),
         ["Bon de livraison"]

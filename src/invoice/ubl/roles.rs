@@ -33,9 +33,13 @@ impl UblWriter<'_> {
         self.out.end("cac:AgentParty")
     }
 
-    /// Writes BG-10 as `cac:PayeeParty`.
-    pub(super) fn payee_party(&mut self, payee: &Payee) -> io::Result<()> {
+    /// Writes BG-10 as `cac:PayeeParty`, with the direct debit creditor identifier
+    /// (BT-90), which belongs to the payee when there is one.
+    pub(super) fn payee_party(&mut self, payee: &Payee, creditor: Option<&str>) -> io::Result<()> {
         self.out.term(terms::BG_10).start("cac:PayeeParty")?;
+        if let Some(creditor) = creditor {
+            self.creditor_identification(creditor)?;
+        }
         if let Some(identifier) = &payee.identifier {
             self.out.start("cac:PartyIdentification")?;
             self.out
@@ -56,6 +60,17 @@ impl UblWriter<'_> {
             self.out.end("cac:PartyLegalEntity")?;
         }
         self.out.end("cac:PayeeParty")
+    }
+
+    /// Writes BT-90 as a party identifier with scheme `SEPA`.
+    pub(super) fn creditor_identification(&mut self, creditor: &str) -> io::Result<()> {
+        self.out.start("cac:PartyIdentification")?;
+        self.out.term(terms::BT_90).element_with(
+            "cbc:ID",
+            &[("schemeID", codes::SCHEME_SEPA_CREDITOR)],
+            creditor,
+        )?;
+        self.out.end("cac:PartyIdentification")
     }
 
     /// Writes BG-11 as `cac:TaxRepresentativeParty`.

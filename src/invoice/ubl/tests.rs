@@ -167,7 +167,7 @@ fn sample_lines_written() {
 fn sample_payment_means_from_seller_account() {
     let xml = xml_of(&sample(), None);
     let expected = "<cac:PaymentMeans>
-    <cbc:PaymentMeansCode>30</cbc:PaymentMeansCode>
+    <cbc:PaymentMeansCode name=\"Libellé du moyen de paiement\">30</cbc:PaymentMeansCode>
     <cbc:PaymentID>2026-06-17 00:00:00</cbc:PaymentID>
     <cac:PayeeFinancialAccount>
       <cbc:ID>FR9862738461697634625245589</cbc:ID>
@@ -198,12 +198,18 @@ fn invoice_element_order() {
         "cbc:Note",
         "cbc:Note",
         "cbc:DocumentCurrencyCode",
+        "cbc:AccountingCost",
         "cbc:BuyerReference",
         "cac:InvoicePeriod",
         "cac:OrderReference",
         "cac:BillingReference",
         "cac:BillingReference",
+        "cac:DespatchDocumentReference",
+        "cac:ReceiptDocumentReference",
+        "cac:OriginatorDocumentReference",
         "cac:ContractDocumentReference",
+        "cac:AdditionalDocumentReference",
+        "cac:ProjectReference",
         "cac:AccountingSupplierParty",
         "cac:AccountingCustomerParty",
         "cac:TaxRepresentativeParty",
@@ -306,10 +312,15 @@ fn credit_note_element_order() {
         "cbc:CreditNoteTypeCode",
         "cbc:Note",
         "cbc:DocumentCurrencyCode",
+        "cbc:AccountingCost",
         "cbc:BuyerReference",
         "cac:OrderReference",
         "cac:BillingReference",
+        "cac:DespatchDocumentReference",
         "cac:ContractDocumentReference",
+        "cac:AdditionalDocumentReference",
+        "cac:AdditionalDocumentReference",
+        "cac:OriginatorDocumentReference",
         "cac:AccountingSupplierParty",
         "cac:AccountingCustomerParty",
         "cac:PaymentTerms",
@@ -598,8 +609,11 @@ fn attachment_written_after_contract() {
         .iter()
         .position(|name| name == "cac:ContractDocumentReference")
         .unwrap();
+    // The sample's invoiced object reference (BT-18) comes before the attachment, and
+    // the project reference after it.
     assert_eq!(order[contract + 1], "cac:AdditionalDocumentReference");
-    assert_eq!(order[contract + 2], "cac:AccountingSupplierParty");
+    assert_eq!(order[contract + 2], "cac:AdditionalDocumentReference");
+    assert_eq!(order[contract + 3], "cac:ProjectReference");
 }
 
 #[test]
@@ -632,4 +646,37 @@ fn foreign_seller_identifiers_in_ubl() {
         assert!(xml.contains(expected), "missing {expected:?} in\n{xml}");
     }
     assert!(!xml.contains("schemeID=\"0002\""), "{xml}");
+}
+
+#[test]
+fn direct_debit_written() {
+    let mut invoice = sample();
+    invoice.seller.bank_account = None;
+    let instructions = invoice.payment_instructions.as_mut().unwrap();
+    instructions.means_code = Some("49".to_owned());
+    instructions.credit_transfer = None;
+    instructions.direct_debit = Some(
+        serde_json::from_str(
+            r#"{"mandate_reference": "RUM-7", "creditor_identifier": "FR12ZZZ123456",
+                "debited_account": "FR7630006000011234567890189"}"#,
+        )
+        .unwrap(),
+    );
+    let xml = xml_of(&invoice, None);
+    let mandate = "<cac:PaymentMandate>
+      <cbc:ID>RUM-7</cbc:ID>
+      <cac:PayerFinancialAccount>
+        <cbc:ID>FR7630006000011234567890189</cbc:ID>
+      </cac:PayerFinancialAccount>
+    </cac:PaymentMandate>";
+    assert!(xml.contains(mandate), "{xml}");
+    assert!(!xml.contains("cac:PayeeFinancialAccount"), "{xml}");
+    // Without a payee, BT-90 is a seller identifier with scheme SEPA.
+    let seller_start = xml.find("<cac:AccountingSupplierParty>").unwrap();
+    let creditor = xml
+        .find(r#"<cbc:ID schemeID="SEPA">FR12ZZZ123456</cbc:ID>"#)
+        .unwrap();
+    let seller_end = xml.find("</cac:AccountingSupplierParty>").unwrap();
+    assert!(seller_start < creditor, "{xml}");
+    assert!(creditor < seller_end, "{xml}");
 }

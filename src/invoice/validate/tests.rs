@@ -530,9 +530,11 @@ fn credit_note_refuses_payment_means() {
     let mut invoice = credit_note();
     invoice.payment_instructions = Some(PaymentInstructions {
         means_code: Some("30".to_owned()),
+        means_text: None,
         remittance_information: None,
         credit_transfer: None,
         additional_credit_transfers: Vec::new(),
+        direct_debit: None,
     });
     let problems = invoice.validate(None);
     assert_problem(
@@ -692,7 +694,7 @@ fn taxed_categories_need_seller_vat() {
         "seller.vat_identifier",
         "required with VAT category S",
     );
-    // The tax representative's VAT identifier stands in for the seller's.
+    // The tax representative's VAT identifier replaces the seller's.
     let problems = problems_after(|invoice| invoice.seller.vat_identifier = None);
     assert_no_problem_at(&problems, "seller.vat_identifier");
 }
@@ -1258,4 +1260,63 @@ fn foreign_seller_identifiers() {
         "seller.legal_registration",
         "the SIREN is the legal registration identifier of a French seller",
     );
+}
+
+#[test]
+fn sales_order_needs_engagement_in_ubl() {
+    let mut invoice = sample();
+    invoice.purchase_order_reference = None;
+    let problems = invoice.validate_as(super::super::Syntax::Ubl, None);
+    assert_problem(
+        &problems,
+        "sales_order_reference",
+        "purchase_order_reference",
+    );
+    let problems = invoice.validate_as(super::super::Syntax::Cii, None);
+    assert_no_problem_at(&problems, "sales_order_reference");
+}
+
+#[test]
+fn invoiced_object_scheme_checked() {
+    let problems = problems_after(|invoice| {
+        invoice.invoiced_object = Some(PartyIdentifier {
+            scheme: Some("QQQQ".to_owned()),
+            id: " ".to_owned(),
+        });
+    });
+    assert_problem(&problems, "invoiced_object.id", "");
+    assert_problem(&problems, "invoiced_object.scheme", "BR-CL-07");
+}
+
+#[test]
+fn direct_debit_only_with_code_49() {
+    let debit =
+        r#"{"mandate_reference": "RUM-1", "debited_account": "FR7630006000011234567890189"}"#;
+    let problems = problems_after(|invoice| {
+        let instructions = invoice.payment_instructions.as_mut().unwrap();
+        instructions.direct_debit = Some(serde_json::from_str(debit).unwrap());
+    });
+    assert_problem(
+        &problems,
+        "payment_instructions.direct_debit",
+        "only used with code 49",
+    );
+    let problems = problems_after(|invoice| {
+        let instructions = invoice.payment_instructions.as_mut().unwrap();
+        instructions.means_code = Some("49".to_owned());
+        instructions.credit_transfer = None;
+        instructions.direct_debit = Some(serde_json::from_str(debit).unwrap());
+        invoice.seller.bank_account = None;
+    });
+    assert_eq!(problems, Vec::<Problem>::new());
+}
+
+#[test]
+fn line_references_checked() {
+    let problems = problems_after(|invoice| {
+        invoice.lines[0].order_line_reference = Some("\u{0}".to_owned());
+        invoice.lines[0].buyer_accounting_reference = Some(" ".to_owned());
+    });
+    assert_problem(&problems, "lines[0].order_line_reference", "");
+    assert_problem(&problems, "lines[0].buyer_accounting_reference", "");
 }
