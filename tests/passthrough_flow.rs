@@ -296,15 +296,26 @@ fn invoices_on_portal(session: &Session, number: &str) -> usize {
     status["invoices"].as_array().expect("invoices").len()
 }
 
-#[test]
-fn facturx_lost_reply_found_by_search() {
+/// Starts a sandbox whose next deposit fails with the fault `mode`, and a session with
+/// fast retries that searches for up to `lookup_window_seconds` before sending again.
+fn session_with_deposit_fault(mode: &str, lookup_window_seconds: u64) -> (Sandbox, Session) {
     let sandbox = Sandbox::start(&["--speed", "0"]);
-    let retry = json!({"initial_delay_ms": 10, "max_delay_ms": 50, "lookup_window_seconds": 5});
+    let retry = json!({
+        "initial_delay_ms": 10,
+        "max_delay_ms": 50,
+        "lookup_window_seconds": lookup_window_seconds,
+    });
     let session = session(&sandbox, json!({ "retry": retry }));
     sandbox.admin_post(
         "/_sandbox/faults",
-        json!({"mode": "drop_after_processing", "count": 1, "path_prefix": DEPOSIT}),
+        json!({"mode": mode, "count": 1, "path_prefix": DEPOSIT}),
     );
+    (sandbox, session)
+}
+
+#[test]
+fn facturx_lost_reply_found_by_search() {
+    let (sandbox, session) = session_with_deposit_fault("drop_after_processing", 5);
     let pdf = facturx_pdf(&sample_file("PT-FX-RCV", Syntax::Cii));
 
     let result = session
@@ -322,15 +333,9 @@ fn facturx_lost_reply_found_by_search() {
 
 #[test]
 fn facturx_dropped_deposit_sent_again() {
-    let sandbox = Sandbox::start(&["--speed", "0"]);
-    let retry = json!({"initial_delay_ms": 10, "max_delay_ms": 50, "lookup_window_seconds": 1});
-    let session = session(&sandbox, json!({ "retry": retry }));
     // The connection drops before the sandbox processes the deposit, so the search finds
     // nothing and the file is sent again.
-    sandbox.admin_post(
-        "/_sandbox/faults",
-        json!({"mode": "drop_connection", "count": 1, "path_prefix": DEPOSIT}),
-    );
+    let (sandbox, session) = session_with_deposit_fault("drop_connection", 1);
     let pdf = facturx_pdf(&sample_file("PT-FX-DRP", Syntax::Cii));
 
     let result = session

@@ -515,17 +515,24 @@ pub(super) fn problem(path: &str, message_fr: &str, message_en: &str) -> Problem
     }
 }
 
+/// Writes the `{"file": ...}` request of a file, for the tests of this module and of
+/// [`super::requests`].
+#[cfg(test)]
+pub(super) fn file_request_json(syntax: &str, file_name: &str, content: &[u8]) -> String {
+    serde_json::json!({"file": {
+        "syntax": syntax,
+        "file_name": file_name,
+        "content_base64": base64::engine::general_purpose::STANDARD.encode(content),
+    }})
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn request(syntax: &str, file_name: &str, content: &[u8]) -> String {
-        serde_json::json!({"file": {
-            "syntax": syntax,
-            "file_name": file_name,
-            "content_base64": base64::engine::general_purpose::STANDARD.encode(content),
-        }})
-        .to_string()
+        file_request_json(syntax, file_name, content)
     }
 
     fn paths(problems: &[Problem]) -> Vec<&str> {

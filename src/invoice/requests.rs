@@ -258,10 +258,13 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ready_file::file_request_json as file_request;
     use super::*;
 
     const SAMPLE: &str = include_str!("../../examples/invoices/facturx-ubl-21-en16931.json");
     const CREDIT_NOTE: &str = include_str!("../../examples/invoices/credit-note.json");
+    const CREDIT_NOTE_NUMBER: &str = "AV124213";
+    const CREDIT_NOTE_SELLER_SIRET: &str = "99999999800019";
 
     #[test]
     fn build_defaults_to_plain_ubl() {
@@ -385,5 +388,147 @@ mod tests {
         let json = " ".repeat(MAX_INVOICE_JSON_BYTES + 1);
         let error = validate(&json, None, Syntax::Ubl).unwrap_err();
         assert_eq!(error.code, Code::CHORUS_ERR_INPUT_TOO_LARGE);
+    }
+
+    /// Writes a sample with the library, as an ERP's own file would be: the invoice
+    /// F124212 in UBL, or the credit note in CII, which carries one preceding invoice.
+    fn sample_xml(syntax: &str) -> String {
+        let (json, options) = match syntax {
+            "ubl" => (SAMPLE, r#"{"syntax": "ubl"}"#),
+            _ => (CREDIT_NOTE, r#"{"syntax": "cii"}"#),
+        };
+        let built = build_xml(json, Some(options), None, Syntax::Ubl).unwrap();
+        built["xml"].as_str().unwrap().to_owned()
+    }
+
+    fn problem_paths(error: &Error) -> Vec<&str> {
+        error
+            .problems
+            .iter()
+            .map(|problem| problem.path.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn validate_ready_file_reports_facts() {
+        let xml = sample_xml("ubl");
+        let request = file_request("IN_DP_E1_UBL_INVOICE", "F124212.xml", xml.as_bytes());
+        let result = validate(&request, None, Syntax::Cii).unwrap();
+        assert_eq!(result["valid"], true);
+        assert_eq!(result["problems"], json!([]));
+        assert_eq!(result["syntax"], "IN_DP_E1_UBL_INVOICE");
+        assert_eq!(result["invoice_number"], "F124212");
+        assert_eq!(result["credit_note"], false);
+        assert_eq!(result["size"], xml.len());
+        assert_eq!(result["sha256"], hex(&Sha256::digest(xml.as_bytes())));
+        assert_eq!(result["passthrough"], true);
+    }
+
+    #[test]
+    fn validate_ready_file_lists_every_problem() {
+        let xml = sample_xml("cii");
+        let request = file_request("IN_DP_E1_UBL_INVOICE", "dir/F124212.pdf", xml.as_bytes());
+        let error = validate(&request, None, Syntax::Ubl).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_INVOICE);
+        assert_eq!(problem_paths(&error), ["file.file_name", "file.syntax"]);
+
+        // The same problems as the check chorus_submit runs before sending.
+        let submit_problems = parse_ready_file(&request).unwrap_err();
+        assert_eq!(error.problems, submit_problems);
+    }
+
+    #[test]
+    fn build_ready_xml_returns_file_unchanged() {
+        let xml = sample_xml("cii");
+        let request = file_request("IN_DP_E1_CII_16B", "AV-1.xml", xml.as_bytes());
+        for options in [None, Some(r#"{"commented": false}"#), Some("{}")] {
+            let result = build_xml(&request, options, None, Syntax::Ubl).unwrap();
+            assert_eq!(result["xml"], xml, "{options:?}");
+            assert_eq!(result["syntax"], "IN_DP_E1_CII_16B");
+            assert_eq!(result["invoice_number"], CREDIT_NOTE_NUMBER);
+            assert_eq!(result["credit_note"], true);
+            assert_eq!(result["commented"], false);
+            assert_eq!(result["passthrough"], true);
+            assert_eq!(result["size"], xml.len());
+            assert_eq!(result["sha256"], hex(&Sha256::digest(xml.as_bytes())));
+        }
+    }
+
+    #[test]
+    fn build_ready_facturx_returns_embedded_cii() {
+        let xml = sample_xml("cii");
+        let pdf = super::super::facturx_pdf::test_pdf::object_stream_facturx(xml.as_bytes());
+        let request = file_request("IN_DP_E2_CII_FACTURX", "AV-1.pdf", &pdf);
+        let result = build_xml(&request, None, None, Syntax::Ubl).unwrap();
+        assert_eq!(result["xml"], xml);
+        assert_eq!(result["syntax"], "IN_DP_E2_CII_FACTURX");
+        assert_eq!(result["invoice_number"], CREDIT_NOTE_NUMBER);
+        assert_eq!(result["credit_note"], true);
+        // Size and digest are those of the PDF deposited, not of the XML.
+        assert_eq!(result["size"], pdf.len());
+        assert_eq!(result["sha256"], hex(&Sha256::digest(&pdf)));
+
+        // The library writes the seller SIRET as ram:GlobalID with scheme 0009.
+        let file = parse_ready_file(&request).unwrap();
+        assert_eq!(file.seller_siret.as_deref(), Some(CREDIT_NOTE_SELLER_SIRET));
+    }
+
+    #[test]
+    fn build_ready_file_rejects_options() {
+        let xml = sample_xml("ubl");
+        let request = file_request("IN_DP_E1_UBL_INVOICE", "F124212.xml", xml.as_bytes());
+        let cases = [
+            (r#"{"commented": true}"#, "Comments are written only"),
+            (r#"{"syntax": "ubl"}"#, "syntax option applies only"),
+        ];
+        for (options, expected) in cases {
+            let error = build_xml(&request, Some(options), None, Syntax::Ubl).unwrap_err();
+            assert_eq!(error.code, Code::CHORUS_ERR_INVALID_JSON, "{options}");
+            assert!(error.message_en.contains(expected), "{error}");
+        }
+    }
+
+    #[test]
+    fn build_ready_file_errors_listed() {
+        // A Latin-1 file passes the submit checks but cannot be returned as a JSON string.
+        let latin1 = xml_with_note(b"caf\xe9");
+        let request = file_request("IN_DP_E1_UBL_INVOICE", "F124212.xml", &latin1);
+        assert!(validate(&request, None, Syntax::Ubl).is_ok());
+        let error = build_xml(&request, None, None, Syntax::Ubl).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_INVOICE);
+        assert_eq!(problem_paths(&error), ["file.content_base64"]);
+        assert!(
+            error.problems[0].message_en.contains("not UTF-8"),
+            "{error:?}"
+        );
+
+        // A Factur-X whose XML this library cannot extract is valid but has no XML to show.
+        use super::super::facturx_pdf::test_pdf::{pdf, stream, FILE_SPECIFICATION};
+        let unreadable = pdf(&[
+            (4, FILE_SPECIFICATION.as_bytes().to_vec()),
+            (5, stream("/Filter /LZWDecode", b"\x80\x0b\x60\x50")),
+        ]);
+        let request = file_request("IN_DP_E2_CII_FACTURX", "F.pdf", &unreadable);
+        let valid = validate(&request, None, Syntax::Ubl).unwrap();
+        assert_eq!(valid["invoice_number"], Value::Null);
+        let error = build_xml(&request, None, None, Syntax::Ubl).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_INVOICE);
+        assert!(
+            error.problems[0].message_en.contains("only /FlateDecode"),
+            "{error:?}"
+        );
+    }
+
+    /// Returns the sample UBL with a note whose raw bytes are `note`.
+    fn xml_with_note(note: &[u8]) -> Vec<u8> {
+        let xml = sample_xml("ubl");
+        let marker = "<cbc:DocumentCurrencyCode>";
+        let at = xml.find(marker).expect("currency code in the sample");
+        let mut bytes = xml.as_bytes()[..at].to_vec();
+        bytes.extend_from_slice(b"<cbc:Note>");
+        bytes.extend_from_slice(note);
+        bytes.extend_from_slice(b"</cbc:Note>");
+        bytes.extend_from_slice(&xml.as_bytes()[at..]);
+        bytes
     }
 }
