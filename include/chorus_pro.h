@@ -299,6 +299,15 @@ uint32_t chorus_get_status(chorus_client *client, const char *query_json, char *
  * `CHORUS_ERR_INVALID_INVOICE` with every problem; invalid options give
  * `CHORUS_ERR_INVALID_JSON`.
  *
+ * `invoice_json` may instead be a ready file, `{"file": {...}}` as for `chorus_submit`,
+ * checked the same way. Then `xml` is the XML the portal reads: the UBL or CII file
+ * unchanged, or the CII embedded in a Factur-X PDF. `sha256` and `size` are those of the
+ * file deposited (the PDF for Factur-X), and the result adds `"passthrough": true`.
+ * A `syntax` option or `"commented": true` gives `CHORUS_ERR_INVALID_JSON`, because a
+ * ready file keeps its syntax and comments are written only for invoices built from
+ * JSON. An XML that is not UTF-8, or a Factur-X whose XML the library cannot extract,
+ * gives `CHORUS_ERR_INVALID_INVOICE`.
+ *
  * Works on a handle that `chorus_configure` never set up: then no default bank account
  * applies and messages are in French. The call only reads the handle, so threads may
  * share it.
@@ -319,6 +328,11 @@ uint32_t chorus_build_xml(chorus_client *client,
  * Returns `CHORUS_OK` with `{"valid": true, "problems": []}`, or
  * `CHORUS_ERR_INVALID_INVOICE` with an error object whose `problems` lists every problem,
  * each with its JSON `path`. These are the checks `chorus_submit` makes before sending.
+ *
+ * `invoice_json` may instead be a ready file, `{"file": {...}}` as for `chorus_submit`,
+ * which gets the same checks as there. A valid one adds what was read from it: `syntax`,
+ * `invoice_number` (null for a Factur-X whose XML the library cannot extract),
+ * `credit_note`, `sha256` and `size` of the file, and `"passthrough": true`.
  *
  * Works on a handle that `chorus_configure` never set up: then no default bank account
  * applies, so an invoice paid by credit transfer needs its own or its seller's account,

@@ -53,19 +53,7 @@ impl Session {
     /// unknown, the invoice is searched for on the portal before it is sent again (see
     /// [`crate::deposit`]).
     pub fn submit(&self, invoice_json: &str) -> Result<Value, Error> {
-        if invoice_json.len() > MAX_INVOICE_JSON_BYTES {
-            return Err(Error::new(
-                Code::CHORUS_ERR_INPUT_TOO_LARGE,
-                format!(
-                    "Facture JSON de {} octets : au plus {MAX_INVOICE_JSON_BYTES}.",
-                    invoice_json.len()
-                ),
-                format!(
-                    "Invoice JSON of {} bytes: at most {MAX_INVOICE_JSON_BYTES}.",
-                    invoice_json.len()
-                ),
-            ));
-        }
+        invoice::requests::check_request_size(invoice_json)?;
         if invoice::ready_file::is_ready_file_request(invoice_json) {
             return self.submit_ready_file(invoice_json);
         }
@@ -121,12 +109,10 @@ impl Session {
         crate::deposit::deposit(&self.portal, &prepared)
     }
 
-    /// Deposits a file the ERP already has, unchanged, after checking its declared syntax
-    /// against its content (see [`invoice::ready_file`]).
+    /// Deposits a file the ERP already has, unchanged, after the checks of
+    /// [`invoice::requests::parse_ready_request`] (see [`invoice::ready_file`]).
     fn submit_ready_file(&self, request_json: &str) -> Result<Value, Error> {
-        let file = invoice::ready_file::parse_ready_file(request_json)
-            .map_err(|problems| Error::with_problems(Code::CHORUS_ERR_INVALID_INVOICE, problems))?;
-        let sha256 = hex(&Sha256::digest(&file.content));
+        let file = invoice::requests::parse_ready_request(request_json)?;
         let mut request = json!({
             "fichierFlux": base64::engine::general_purpose::STANDARD.encode(&file.content),
             "nomFichier": file.file_name,
@@ -136,22 +122,18 @@ impl Session {
         if let Some(user_id) = self.config.user_id {
             request["idUtilisateurCourant"] = Value::from(user_id);
         }
+        let mut summary = invoice::requests::ready_file_summary(&file);
+        summary["file_name"] = Value::from(file.file_name.as_str());
         let prepared = crate::deposit::Prepared {
             request,
+            // Empty when a Factur-X PDF's XML cannot be extracted, which turns the resend
+            // search off.
             invoice_number: file.invoice_number.clone().unwrap_or_default(),
-            // The supplier code is not read from the file, so the resend search matches
-            // on the invoice number and type only.
-            seller_siret: None,
+            // Without a SIRET in the file, the resend search matches on the invoice number
+            // and type only.
+            seller_siret: file.seller_siret.clone(),
             credit_note: file.credit_note,
-            summary: json!({
-                "syntax": file.syntax,
-                "file_name": file.file_name,
-                "sha256": sha256,
-                "size": file.content.len(),
-                "invoice_number": file.invoice_number,
-                "credit_note": file.credit_note,
-                "passthrough": true,
-            }),
+            summary,
         };
         crate::deposit::deposit(&self.portal, &prepared)
     }

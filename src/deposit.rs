@@ -14,9 +14,12 @@
 //! `chorus_get_status` reports `CHORUS_ERR_DUPLICATE_INVOICE` for it. The invoice is
 //! still on the portal once, but the ERP sees two flux numbers.
 //!
-//! A ready Factur-X PDF whose invoice number cannot be read has nothing to search for.
-//! Its deposit is then never sent again after an ambiguous failure: the error says the
-//! outcome is unknown, and the ERP checks the portal before depositing it again.
+//! A ready file is searched for like a built invoice, by the number read from its XML (for
+//! Factur-X, the embedded `factur-x.xml`) and by the seller SIRET when the file gives one.
+//! A Factur-X PDF whose embedded XML the library cannot extract, such as one encoded with
+//! another filter than `/FlateDecode`, has no number to search for. Its deposit is then
+//! never sent again after an ambiguous failure: the error reports the outcome as unknown,
+//! and the ERP checks the portal before depositing it again.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -48,6 +51,8 @@ pub struct Prepared {
     /// BT-1 searched for after an ambiguous failure; empty when the file does not give it
     /// in readable form, which turns resending off.
     pub invoice_number: String,
+    /// The seller SIRET. When given, the search keeps only invoices whose
+    /// `codeFournisseur` is this SIRET, or that have no `codeFournisseur`.
     pub seller_siret: Option<String>,
     pub credit_note: bool,
     /// The fields of the success result computed before sending (file name, digest, size).

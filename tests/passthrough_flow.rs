@@ -197,10 +197,11 @@ fn facturx_without_number_not_sent_again() {
         "/_sandbox/faults",
         json!({"mode": "drop_after_processing", "count": 1, "path_prefix": DEPOSIT}),
     );
-    // The embedded file is declared but its stream is compressed, so no number is readable.
+    // The embedded file is declared, but the library decodes /FlateDecode only, so no
+    // number is readable from this ASCII85 stream.
     let pdf = b"%PDF-1.7\n1 0 obj << /Type /Filespec /F (factur-x.xml) /UF (factur-x.xml) \
-        /EF << /F 2 0 R >> >> endobj\n2 0 obj << /Type /EmbeddedFile /Filter /FlateDecode \
-        /Length 4 >> stream\nx\x9c\x03\x00\nendstream endobj\n%%EOF\n";
+        /EF << /F 2 0 R >> >> endobj\n2 0 obj << /Type /EmbeddedFile /Filter /ASCII85Decode \
+        /Length 4 >> stream\n87cU\nendstream endobj\n%%EOF\n";
     let error = session
         .submit(&file_request("IN_DP_E2_CII_FACTURX", "fx.pdf", pdf))
         .unwrap_err();
@@ -269,8 +270,8 @@ fn ready_facturx_deposited_unchanged() {
         .expect("deposit");
     assert_eq!(result["syntax"], "IN_DP_E2_CII_FACTURX");
     assert_eq!(result["sha256"], sha256_hex(&pdf));
-    // The embedded XML is compressed, so the library cannot read the number.
-    assert_eq!(result["invoice_number"], Value::Null);
+    assert_eq!(result["invoice_number"], "PT-FX-2");
+    assert_eq!(result["credit_note"], false);
 
     let flux_number = result["flux_number"].as_str().expect("flux number");
     let stored = sandbox.admin_get(&format!("/_sandbox/flux/{flux_number}"));
@@ -278,4 +279,75 @@ fn ready_facturx_deposited_unchanged() {
     let status = wait_final(&session, flux_number);
     assert_eq!(status["state"], "IN_INTEGRE", "{status}");
     assert_eq!(status["invoices"][0]["invoice_number"], "PT-FX-2");
+}
+
+fn deposits(sandbox: &Sandbox) -> u64 {
+    sandbox.admin_get("/_sandbox/stats")["deposits"]
+        .as_u64()
+        .expect("deposits counter")
+}
+
+/// Counts the invoices the portal lists under `number`.
+fn invoices_on_portal(session: &Session, number: &str) -> usize {
+    let query = json!({ "invoice_number": number }).to_string();
+    let status = session
+        .get_status(&query)
+        .expect("status by invoice number");
+    status["invoices"].as_array().expect("invoices").len()
+}
+
+/// Starts a sandbox whose next deposit fails with the fault `mode`, and a session with
+/// fast retries that searches for up to `lookup_window_seconds` before sending again.
+fn session_with_deposit_fault(mode: &str, lookup_window_seconds: u64) -> (Sandbox, Session) {
+    let sandbox = Sandbox::start(&["--speed", "0"]);
+    let retry = json!({
+        "initial_delay_ms": 10,
+        "max_delay_ms": 50,
+        "lookup_window_seconds": lookup_window_seconds,
+    });
+    let session = session(&sandbox, json!({ "retry": retry }));
+    sandbox.admin_post(
+        "/_sandbox/faults",
+        json!({"mode": mode, "count": 1, "path_prefix": DEPOSIT}),
+    );
+    (sandbox, session)
+}
+
+#[test]
+fn facturx_lost_reply_found_by_search() {
+    let (sandbox, session) = session_with_deposit_fault("drop_after_processing", 5);
+    let pdf = facturx_pdf(&sample_file("PT-FX-RCV", Syntax::Cii));
+
+    let result = session
+        .submit(&file_request("IN_DP_E2_CII_FACTURX", "rcv.pdf", &pdf))
+        .expect("deposit");
+    assert_eq!(result["recovered"], true, "{result}");
+    assert_eq!(result["invoice_number"], "PT-FX-RCV");
+    assert_eq!(result["sha256"], sha256_hex(&pdf));
+    assert!(result["portal_invoice_id"].is_number(), "{result}");
+    assert_eq!(requests_to(&sandbox, DEPOSIT), 1);
+    assert!(requests_to(&sandbox, SEARCH) >= 1);
+    assert_eq!(deposits(&sandbox), 1);
+    assert_eq!(invoices_on_portal(&session, "PT-FX-RCV"), 1);
+}
+
+#[test]
+fn facturx_dropped_deposit_sent_again() {
+    // The connection drops before the sandbox processes the deposit, so the search finds
+    // nothing and the file is sent again.
+    let (sandbox, session) = session_with_deposit_fault("drop_connection", 1);
+    let pdf = facturx_pdf(&sample_file("PT-FX-DRP", Syntax::Cii));
+
+    let result = session
+        .submit(&file_request("IN_DP_E2_CII_FACTURX", "drp.pdf", &pdf))
+        .expect("deposit");
+    assert_eq!(result["recovered"], false, "{result}");
+    assert_eq!(result["invoice_number"], "PT-FX-DRP");
+    assert_eq!(requests_to(&sandbox, DEPOSIT), 2);
+    assert!(requests_to(&sandbox, SEARCH) >= 1);
+    assert_eq!(deposits(&sandbox), 1);
+
+    let status = wait_final(&session, result["flux_number"].as_str().expect("flux"));
+    assert_eq!(status["state"], "IN_INTEGRE", "{status}");
+    assert_eq!(invoices_on_portal(&session, "PT-FX-DRP"), 1);
 }

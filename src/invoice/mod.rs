@@ -12,6 +12,7 @@ mod cii;
 pub mod code_lists;
 pub mod codes;
 mod decimal;
+mod facturx_pdf;
 mod model;
 pub(crate) mod parse;
 mod parties;

@@ -3,17 +3,19 @@
 //!
 //! The library does not rebuild or validate such a file against EN 16931. It checks that
 //! the declared `syntaxeFlux` matches the content, the file name extension and the 10 MB
-//! portal limit, reads the invoice number for the result and the resend search, and
-//! deposits the bytes unchanged.
+//! portal limit. From the XML, which for Factur-X is the embedded `factur-x.xml` (see
+//! [`super::facturx_pdf`]), it reads the invoice number, the credit-note flag and the
+//! seller's SIRET for the result and the resend search. It deposits the bytes unchanged.
 
 use base64::Engine;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::codes::{SYNTAX_CII, SYNTAX_UBL};
+use super::codes::{SCHEME_SIREN, SCHEME_SIRET, SYNTAX_CII, SYNTAX_UBL};
+use super::facturx_pdf::{self, EmbeddedXml};
 use super::Problem;
 
 /// `syntaxeFlux` of a Factur-X PDF/A-3 with its embedded CII XML.
@@ -25,6 +27,8 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 const UBL_INVOICE_NS: &[u8] = b"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
 const UBL_CREDIT_NOTE_NS: &[u8] = b"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
 const UBL_CBC_NS: &[u8] = b"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+const UBL_CAC_NS: &[u8] =
+    b"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
 const CII_NS: &[u8] = b"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100";
 const CII_RAM_NS: &[u8] =
     b"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100";
@@ -52,10 +56,37 @@ pub struct ReadyFile {
     pub file_name: String,
     /// The decoded bytes, sent base64-encoded once.
     pub content: Vec<u8>,
-    /// BT-1 read from the XML, or `None` for a Factur-X PDF whose embedded XML is
-    /// compressed.
+    /// BT-1 read from the XML, or `None` for a Factur-X PDF whose embedded XML this
+    /// library cannot extract.
     pub invoice_number: Option<String>,
     pub credit_note: bool,
+    /// The seller's SIRET, when the XML gives one with a SIRET scheme.
+    pub seller_siret: Option<String>,
+    /// The XML the portal reads from the file.
+    pub invoice_xml: InvoiceXml,
+}
+
+/// Location of the invoice XML in a ready file.
+#[derive(Debug)]
+pub enum InvoiceXml {
+    /// The file itself is the XML (UBL or CII).
+    WholeFile,
+    /// The CII extracted, and inflated when needed, from a Factur-X PDF's `factur-x.xml`.
+    Embedded(Vec<u8>),
+    /// A Factur-X PDF whose `factur-x.xml` this library cannot extract, with the reason.
+    Unreadable(Problem),
+}
+
+impl ReadyFile {
+    /// Returns the XML the portal reads: the file itself, or a Factur-X PDF's embedded
+    /// CII. A Factur-X whose XML cannot be extracted gives the reason as a problem.
+    pub fn xml(&self) -> Result<&[u8], &Problem> {
+        match &self.invoice_xml {
+            InvoiceXml::WholeFile => Ok(&self.content),
+            InvoiceXml::Embedded(xml) => Ok(xml),
+            InvoiceXml::Unreadable(reason) => Err(reason),
+        }
+    }
 }
 
 /// Tells whether a request JSON is a pass-through request: an object with a `file` key.
@@ -137,18 +168,20 @@ pub fn parse_ready_file(json: &str) -> Result<ReadyFile, Vec<Problem>> {
     let Some(syntax) = syntax else {
         return Err(problems);
     };
-    let facts = if syntax == SYNTAX_FACTURX {
+    let inspected = if syntax == SYNTAX_FACTURX {
         inspect_pdf(&content)
     } else {
-        inspect_xml(&content, syntax)
+        inspect_xml(&content, syntax).map(|facts| (facts, InvoiceXml::WholeFile))
     };
-    match facts {
-        Ok(facts) if problems.is_empty() => Ok(ReadyFile {
+    match inspected {
+        Ok((facts, invoice_xml)) if problems.is_empty() => Ok(ReadyFile {
             syntax,
             file_name: file.file_name,
             content,
             invoice_number: facts.invoice_number,
             credit_note: facts.credit_note,
+            seller_siret: facts.seller_siret,
+            invoice_xml,
         }),
         Ok(_) => Err(problems),
         Err(problem) => {
@@ -186,6 +219,7 @@ fn check_file_name(file_name: &str, syntax: &str, problems: &mut Vec<Problem>) {
 struct FileFacts {
     invoice_number: Option<String>,
     credit_note: bool,
+    seller_siret: Option<String>,
 }
 
 /// Element whose text the reader is collecting.
@@ -194,20 +228,68 @@ enum Reading {
     Nothing,
     Number,
     TypeCode,
+    /// The seller's SIRET-scheme identifier (0009); the first one read is kept.
+    SellerSiret,
+    /// The seller's legal registration identifier with scheme 0009 or 0002. EN 16931
+    /// reads 0002 as a SIREN, but older Factur-X guidance also puts a SIRET there, so a
+    /// value counts as the SIRET only when it has 14 digits.
+    SellerLegalId,
 }
 
+/// Paths, below the root element, of the elements [`inspect_xml`] reads. Each step is a
+/// namespace prefix (`cbc`, `cac`, `rsm` or `ram`, whatever prefixes the file uses) and
+/// a local name.
+const UBL_NUMBER: &[&str] = &["cbc:ID"];
+const UBL_SELLER_ID: &[&str] = &[
+    "cac:AccountingSupplierParty",
+    "cac:Party",
+    "cac:PartyIdentification",
+    "cbc:ID",
+];
+const UBL_SELLER_LEGAL_ID: &[&str] = &[
+    "cac:AccountingSupplierParty",
+    "cac:Party",
+    "cac:PartyLegalEntity",
+    "cbc:CompanyID",
+];
+const CII_NUMBER: &[&str] = &["rsm:ExchangedDocument", "ram:ID"];
+const CII_TYPE_CODE: &[&str] = &["rsm:ExchangedDocument", "ram:TypeCode"];
+const CII_SELLER_ID: &[&str] = &[
+    "rsm:SupplyChainTradeTransaction",
+    "ram:ApplicableHeaderTradeAgreement",
+    "ram:SellerTradeParty",
+    "ram:GlobalID",
+];
+const CII_SELLER_LEGAL_ID: &[&str] = &[
+    "rsm:SupplyChainTradeTransaction",
+    "ram:ApplicableHeaderTradeAgreement",
+    "ram:SellerTradeParty",
+    "ram:SpecifiedLegalOrganization",
+    "ram:ID",
+];
+/// Depth below the root of the deepest path above; deeper elements are not named.
+const MAX_READ_DEPTH: usize = 5;
+
 /// Checks the root element and namespace against the declared syntax, and reads BT-1
-/// (`cbc:ID` under the UBL root, `rsm:ExchangedDocument/ram:ID` in CII) and whether the
-/// document is a credit note.
+/// (`cbc:ID` under the UBL root, `rsm:ExchangedDocument/ram:ID` in CII), whether the
+/// document is a credit note, and the seller's SIRET when the file gives one.
+///
+/// The SIRET is BT-29 with scheme 0009 (`cac:PartyIdentification/cbc:ID` in UBL,
+/// `ram:GlobalID` in CII), else BT-30 (`cac:PartyLegalEntity/cbc:CompanyID`,
+/// `ram:SpecifiedLegalOrganization/ram:ID`) with scheme 0009, or 0002 when the value has
+/// 14 digits. A value that is not 14 digits is never taken as a SIRET.
 fn inspect_xml(content: &[u8], syntax: &str) -> Result<FileFacts, Problem> {
     let mut reader = NsReader::from_reader(content);
     let mut buffer = Vec::new();
-    let mut depth = 0usize;
     let mut root: Option<(Vec<u8>, Vec<u8>)> = None;
-    let mut in_exchanged_document = false;
+    // Element names below the root, up to MAX_READ_DEPTH, and the true depth.
+    let mut path: Vec<String> = Vec::new();
+    let mut depth = 0usize;
     let mut reading = Reading::Nothing;
+    let mut text = String::new();
     let mut facts = FileFacts::default();
     let mut type_code = String::new();
+    let mut legal_id_siret: Option<String> = None;
 
     loop {
         let event = reader.read_resolved_event_into(&mut buffer);
@@ -226,49 +308,56 @@ fn inspect_xml(content: &[u8], syntax: &str) -> Result<FileFacts, Problem> {
             _ => Vec::new(),
         };
         match event {
-            Event::Start(element) | Event::Empty(element) if root.is_none() => {
+            Event::Start(ref element) | Event::Empty(ref element) if root.is_none() => {
                 let local = element.local_name().as_ref().to_vec();
-                root = Some((namespace, local));
-                check_root(root.as_ref().unwrap(), syntax)?;
-                facts.credit_note = root.as_ref().unwrap().1 == b"CreditNote";
-                depth = 1;
+                let found = (namespace, local);
+                check_root(&found, syntax)?;
+                facts.credit_note = found.1 == b"CreditNote";
+                root = Some(found);
+                // An empty root has no children, and the End branch never runs for it.
+                depth = usize::from(matches!(event, Event::Start(_)));
             }
             Event::Start(element) => {
-                let local = element.local_name();
-                let local = local.as_ref();
                 depth += 1;
-                if syntax == SYNTAX_UBL && depth == 2 && namespace == UBL_CBC_NS {
-                    if local == b"ID" && facts.invoice_number.is_none() {
-                        reading = Reading::Number;
-                    }
-                } else if syntax == SYNTAX_CII && depth == 2 && namespace == CII_NS {
-                    in_exchanged_document = local == b"ExchangedDocument";
-                } else if in_exchanged_document && depth == 3 && namespace == CII_RAM_NS {
-                    if local == b"ID" {
-                        reading = Reading::Number;
-                    } else if local == b"TypeCode" {
-                        reading = Reading::TypeCode;
-                    }
+                if depth <= MAX_READ_DEPTH + 1 {
+                    path.push(step_name(&namespace, element.local_name().as_ref()));
+                    reading = element_to_read(syntax, &path, &element);
+                    text.clear();
                 }
             }
-            Event::Text(text) if reading != Reading::Nothing => {
-                let value = text.decode().map_err(|error| {
-                    problem(
-                        "file.content_base64",
-                        &format!("texte XML illisible : {error}"),
-                        &format!("unreadable XML text: {error}"),
-                    )
-                })?;
-                match reading {
-                    Reading::Number => facts.invoice_number = Some(value.trim().to_owned()),
-                    Reading::TypeCode => type_code.push_str(value.trim()),
-                    Reading::Nothing => {}
+            Event::Text(content) if reading != Reading::Nothing => {
+                let value = content.decode().map_err(unreadable_text)?;
+                text.push_str(&value);
+            }
+            // Since quick-xml 0.38 an entity or character reference is its own event.
+            Event::GeneralRef(reference) if reading != Reading::Nothing => {
+                if let Ok(Some(character)) = reference.resolve_char_ref() {
+                    text.push(character);
+                } else {
+                    let name = reference.decode().map_err(unreadable_text)?;
+                    let resolved = quick_xml::escape::resolve_predefined_entity(&name);
+                    text.push_str(resolved.unwrap_or_default());
                 }
             }
             Event::End(_) => {
+                let value = text.trim();
+                match reading {
+                    Reading::Number if facts.invoice_number.is_none() => {
+                        facts.invoice_number = Some(value.to_owned());
+                    }
+                    Reading::TypeCode => type_code.push_str(value),
+                    Reading::SellerSiret if facts.seller_siret.is_none() && is_siret(value) => {
+                        facts.seller_siret = Some(value.to_owned());
+                    }
+                    Reading::SellerLegalId if legal_id_siret.is_none() && is_siret(value) => {
+                        legal_id_siret = Some(value.to_owned());
+                    }
+                    _ => {}
+                }
                 reading = Reading::Nothing;
-                if depth == 2 {
-                    in_exchanged_document = false;
+                text.clear();
+                if depth > 0 && depth <= MAX_READ_DEPTH + 1 {
+                    path.pop();
                 }
                 depth = depth.saturating_sub(1);
             }
@@ -288,6 +377,7 @@ fn inspect_xml(content: &[u8], syntax: &str) -> Result<FileFacts, Problem> {
     if syntax == SYNTAX_CII {
         facts.credit_note = type_code == "381";
     }
+    facts.seller_siret = facts.seller_siret.or(legal_id_siret);
     match &facts.invoice_number {
         Some(number) if !number.is_empty() => Ok(facts),
         _ => Err(problem(
@@ -296,6 +386,75 @@ fn inspect_xml(content: &[u8], syntax: &str) -> Result<FileFacts, Problem> {
             "the XML has no invoice number (BT-1)",
         )),
     }
+}
+
+fn unreadable_text(error: quick_xml::encoding::EncodingError) -> Problem {
+    problem(
+        "file.content_base64",
+        &format!("texte XML illisible : {error}"),
+        &format!("unreadable XML text: {error}"),
+    )
+}
+
+/// Names one step of an element path with the conventional prefix of its namespace.
+fn step_name(namespace: &[u8], local: &[u8]) -> String {
+    let prefix = match namespace {
+        UBL_CBC_NS => "cbc:",
+        UBL_CAC_NS => "cac:",
+        CII_NS => "rsm:",
+        CII_RAM_NS => "ram:",
+        _ => "other:",
+    };
+    format!("{prefix}{}", String::from_utf8_lossy(local))
+}
+
+/// Chooses what to collect from the element just opened at `path` below the root.
+fn element_to_read(syntax: &str, path: &[String], element: &BytesStart<'_>) -> Reading {
+    let at = |expected: &[&str]| path.iter().map(String::as_str).eq(expected.iter().copied());
+    let scheme = scheme_id(element);
+    let scheme = scheme.as_deref();
+    if syntax == SYNTAX_UBL {
+        if at(UBL_NUMBER) {
+            return Reading::Number;
+        }
+        if at(UBL_SELLER_ID) && scheme == Some(SCHEME_SIRET) {
+            return Reading::SellerSiret;
+        }
+        if at(UBL_SELLER_LEGAL_ID) {
+            return legal_id_reading(scheme);
+        }
+    } else {
+        if at(CII_NUMBER) {
+            return Reading::Number;
+        }
+        if at(CII_TYPE_CODE) {
+            return Reading::TypeCode;
+        }
+        if at(CII_SELLER_ID) && scheme == Some(SCHEME_SIRET) {
+            return Reading::SellerSiret;
+        }
+        if at(CII_SELLER_LEGAL_ID) {
+            return legal_id_reading(scheme);
+        }
+    }
+    Reading::Nothing
+}
+
+fn legal_id_reading(scheme: Option<&str>) -> Reading {
+    match scheme {
+        Some(scheme) if scheme == SCHEME_SIRET || scheme == SCHEME_SIREN => Reading::SellerLegalId,
+        _ => Reading::Nothing,
+    }
+}
+
+fn scheme_id(element: &BytesStart<'_>) -> Option<String> {
+    let attribute = element.try_get_attribute("schemeID").ok().flatten()?;
+    let value = attribute.unescape_value().ok()?;
+    Some(value.trim().to_owned())
+}
+
+fn is_siret(value: &str) -> bool {
+    value.len() == 14 && value.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 fn check_root((namespace, local): &(Vec<u8>, Vec<u8>), syntax: &str) -> Result<(), Problem> {
@@ -326,56 +485,29 @@ fn check_root((namespace, local): &(Vec<u8>, Vec<u8>), syntax: &str) -> Result<(
     ))
 }
 
-/// Checks a Factur-X PDF: the `%PDF-` header and an embedded file named `factur-x.xml`.
+/// Checks a Factur-X PDF and reads its embedded CII (see [`facturx_pdf`]).
 ///
-/// NOTE: this is a byte search, not a PDF parse. The name `factur-x.xml` and an `/EF`
-/// (embedded file) key must both occur in the bytes, which they do in uncompressed
-/// file-specification dictionaries. A PDF that keeps them in a compressed object stream
-/// is rejected. The invoice number is read only when the embedded XML is stored
-/// uncompressed, so for most Factur-X files it stays unknown.
-fn inspect_pdf(content: &[u8]) -> Result<FileFacts, Problem> {
-    if !content.starts_with(b"%PDF-") {
-        return Err(problem(
-            "file.content_base64",
-            &format!("{SYNTAX_FACTURX} déclaré mais le fichier ne commence pas par %PDF-"),
-            &format!("{SYNTAX_FACTURX} declared but the file does not start with %PDF-"),
-        ));
-    }
-    if find(content, b"factur-x.xml").is_none() || find(content, b"/EF").is_none() {
-        return Err(problem(
-            "file.content_base64",
-            "PDF sans fichier joint nommé factur-x.xml (clé /EF) : ce n'est pas un Factur-X",
-            "PDF without an embedded file named factur-x.xml (/EF key): not a Factur-X file",
-        ));
-    }
-    let mut facts = FileFacts::default();
-    if let Some(xml) = embedded_cii(content) {
-        if let Ok(read) = inspect_xml(xml, SYNTAX_CII) {
-            facts = read;
+/// A PDF whose `factur-x.xml` this reader cannot extract is accepted without invoice
+/// number. An extracted XML that is not a CII invoice with a number is rejected, as the
+/// portal would reject the file.
+fn inspect_pdf(content: &[u8]) -> Result<(FileFacts, InvoiceXml), Problem> {
+    let xml = match facturx_pdf::read_embedded_xml(content)? {
+        EmbeddedXml::Found(xml) => xml,
+        EmbeddedXml::Unreadable(reason) => {
+            return Ok((FileFacts::default(), InvoiceXml::Unreadable(reason)))
         }
+    };
+    match inspect_xml(&xml, SYNTAX_CII) {
+        Ok(facts) => Ok((facts, InvoiceXml::Embedded(xml))),
+        Err(inner) => Err(problem(
+            "file.content_base64",
+            &format!("factur-x.xml du PDF invalide : {}", inner.message_fr),
+            &format!("invalid factur-x.xml in the PDF: {}", inner.message_en),
+        )),
     }
-    Ok(facts)
 }
 
-/// Returns the bytes of an uncompressed CII document inside a PDF, if there is one: from
-/// the first XML declaration to the last `CrossIndustryInvoice>` tag.
-fn embedded_cii(content: &[u8]) -> Option<&[u8]> {
-    let end_tag: &[u8] = b"CrossIndustryInvoice>";
-    let start = find(content, b"<?xml")?;
-    let rest = &content[start..];
-    let last = rest
-        .windows(end_tag.len())
-        .rposition(|window| window == end_tag)?;
-    Some(&rest[..last + end_tag.len()])
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
-}
-
-fn problem(path: &str, message_fr: &str, message_en: &str) -> Problem {
+pub(super) fn problem(path: &str, message_fr: &str, message_en: &str) -> Problem {
     Problem {
         path: path.to_owned(),
         message_fr: message_fr.to_owned(),
@@ -383,17 +515,24 @@ fn problem(path: &str, message_fr: &str, message_en: &str) -> Problem {
     }
 }
 
+/// Writes the `{"file": ...}` request of a file, for the tests of this module and of
+/// [`super::requests`].
+#[cfg(test)]
+pub(super) fn file_request_json(syntax: &str, file_name: &str, content: &[u8]) -> String {
+    serde_json::json!({"file": {
+        "syntax": syntax,
+        "file_name": file_name,
+        "content_base64": base64::engine::general_purpose::STANDARD.encode(content),
+    }})
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn request(syntax: &str, file_name: &str, content: &[u8]) -> String {
-        serde_json::json!({"file": {
-            "syntax": syntax,
-            "file_name": file_name,
-            "content_base64": base64::engine::general_purpose::STANDARD.encode(content),
-        }})
-        .to_string()
+        file_request_json(syntax, file_name, content)
     }
 
     fn paths(problems: &[Problem]) -> Vec<&str> {
@@ -471,25 +610,141 @@ mod tests {
         assert!(problems[0].message_en.contains("at most"), "{problems:?}");
     }
 
+    /// A CII credit note whose seller gives its SIRET in `ram:GlobalID`.
+    const CII_SELLER: &str = r#"<?xml version="1.0"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+  xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100">
+  <rsm:ExchangedDocument><ram:ID>FX-9</ram:ID><ram:TypeCode>381</ram:TypeCode></rsm:ExchangedDocument>
+  <rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement>
+    <ram:SellerTradeParty>
+      <ram:GlobalID schemeID="0088">3000000000000</ram:GlobalID>
+      <ram:GlobalID schemeID="0009">12345678200010</ram:GlobalID>
+      <ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">123456782</ram:ID></ram:SpecifiedLegalOrganization>
+    </ram:SellerTradeParty>
+    <ram:BuyerTradeParty><ram:GlobalID schemeID="0009">98765432100017</ram:GlobalID></ram:BuyerTradeParty>
+  </ram:ApplicableHeaderTradeAgreement></rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>"#;
+
+    fn read(syntax: &str, file_name: &str, content: &[u8]) -> ReadyFile {
+        parse_ready_file(&request(syntax, file_name, content)).expect("valid ready file")
+    }
+
     #[test]
-    fn facturx_pdf_checked() {
+    fn compressed_facturx_read() {
+        let pdf = facturx_pdf::test_pdf::compressed_facturx(CII_SELLER.as_bytes());
+        let file = read(SYNTAX_FACTURX, "f.PDF", &pdf);
+        assert_eq!(file.invoice_number.as_deref(), Some("FX-9"));
+        assert!(file.credit_note);
+        assert_eq!(file.seller_siret.as_deref(), Some("12345678200010"));
+        assert_eq!(file.content, pdf);
+        assert_eq!(file.xml().unwrap(), CII_SELLER.as_bytes());
+    }
+
+    #[test]
+    fn object_stream_facturx_read() {
+        let invoice = CII.replace("<ram:TypeCode>381", "<ram:TypeCode>380");
+        let pdf = facturx_pdf::test_pdf::object_stream_facturx(invoice.as_bytes());
+        let file = read(SYNTAX_FACTURX, "f.pdf", &pdf);
+        assert_eq!(file.invoice_number.as_deref(), Some("C-17"));
+        assert!(!file.credit_note);
+        assert_eq!(file.seller_siret, None);
+    }
+
+    #[test]
+    fn facturx_problems_rejected() {
         let plain = b"%PDF-1.7\n1 0 obj << /Type /EmbeddedFile >> endobj".to_vec();
         let problems = parse_ready_file(&request(SYNTAX_FACTURX, "f.pdf", &plain)).unwrap_err();
         assert_eq!(paths(&problems), ["file.content_base64"]);
 
-        let mut pdf = b"%PDF-1.7\n<< /F (factur-x.xml) /EF << /F 5 0 R >> >>".to_vec();
-        let file = parse_ready_file(&request(SYNTAX_FACTURX, "f.pdf", &pdf)).unwrap();
-        assert_eq!(file.invoice_number, None);
-
-        pdf.extend_from_slice(b"\nstream\n");
-        pdf.extend_from_slice(CII.as_bytes());
-        pdf.extend_from_slice(b"\nendstream");
-        let file = parse_ready_file(&request(SYNTAX_FACTURX, "f.pdf", &pdf)).unwrap();
-        assert_eq!(file.invoice_number.as_deref(), Some("C-17"));
-
         let problems =
             parse_ready_file(&request(SYNTAX_FACTURX, "f.xml", CII.as_bytes())).unwrap_err();
         assert_eq!(paths(&problems), ["file.file_name", "file.content_base64"]);
+
+        // The embedded file must be a CII invoice with a number, as the portal reads it.
+        let ubl_inside = facturx_pdf::test_pdf::compressed_facturx(UBL.as_bytes());
+        let problems =
+            parse_ready_file(&request(SYNTAX_FACTURX, "f.pdf", &ubl_inside)).unwrap_err();
+        assert_eq!(paths(&problems), ["file.content_base64"]);
+        assert!(
+            problems[0]
+                .message_en
+                .starts_with("invalid factur-x.xml in the PDF: syntax"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn unreadable_facturx_accepted_without_number() {
+        use facturx_pdf::test_pdf::{pdf, stream, FILE_SPECIFICATION};
+        let pdf = pdf(&[
+            (4, FILE_SPECIFICATION.as_bytes().to_vec()),
+            (5, stream("/Filter /ASCII85Decode", b"87cURD]i,\"Ebo80~>")),
+        ]);
+        let file = read(SYNTAX_FACTURX, "f.pdf", &pdf);
+        assert_eq!(file.invoice_number, None);
+        assert_eq!(file.seller_siret, None);
+        let reason = file.xml().unwrap_err();
+        assert!(
+            reason.message_en.contains("only /FlateDecode"),
+            "{reason:?}"
+        );
+    }
+
+    #[test]
+    fn cii_seller_legal_id_read() {
+        let without_global_id = CII_SELLER.replace(
+            r#"<ram:GlobalID schemeID="0009">12345678200010</ram:GlobalID>"#,
+            "",
+        );
+        // A 9-digit SIREN under scheme 0002 is not a SIRET.
+        let file = read(SYNTAX_CII, "c.xml", without_global_id.as_bytes());
+        assert_eq!(file.seller_siret, None);
+
+        // Older Factur-X files put the 14-digit SIRET under scheme 0002.
+        let siret_as_0002 = without_global_id.replace(">123456782<", ">12345678200028<");
+        let file = read(SYNTAX_CII, "c.xml", siret_as_0002.as_bytes());
+        assert_eq!(file.seller_siret.as_deref(), Some("12345678200028"));
+
+        let unknown_scheme = siret_as_0002.replace("\"0002\"", "\"0088\"");
+        let file = read(SYNTAX_CII, "c.xml", unknown_scheme.as_bytes());
+        assert_eq!(file.seller_siret, None);
+    }
+
+    #[test]
+    fn ubl_seller_siret_read() {
+        let party = r#"<cac:AccountingSupplierParty><cac:Party>
+    <cac:PartyIdentification><cbc:ID schemeID="0088">3000000000000</cbc:ID></cac:PartyIdentification>
+    <cac:PartyIdentification><cbc:ID schemeID="0009"> 12345678200010 </cbc:ID></cac:PartyIdentification>
+    <cac:PartyLegalEntity><cbc:CompanyID schemeID="0002">123456782</cbc:CompanyID></cac:PartyLegalEntity>
+  </cac:Party></cac:AccountingSupplierParty>
+  <cac:AccountingCustomerParty><cac:Party>
+    <cac:PartyIdentification><cbc:ID schemeID="0009">98765432100017</cbc:ID></cac:PartyIdentification>
+  </cac:Party></cac:AccountingCustomerParty>
+</Invoice>"#;
+        let with_seller = UBL.replace("</Invoice>", party);
+        let file = read(SYNTAX_UBL, "u.xml", with_seller.as_bytes());
+        assert_eq!(file.invoice_number.as_deref(), Some("U-1"));
+        assert_eq!(file.seller_siret.as_deref(), Some("12345678200010"));
+
+        let legal_only = with_seller.replace(
+            r#"<cac:PartyIdentification><cbc:ID schemeID="0009"> 12345678200010 </cbc:ID></cac:PartyIdentification>"#,
+            "",
+        );
+        let file = read(SYNTAX_UBL, "u.xml", legal_only.as_bytes());
+        assert_eq!(file.seller_siret, None);
+        let legal_siret = legal_only.replace(
+            r#"schemeID="0002">123456782<"#,
+            r#"schemeID="0009">12345678200010<"#,
+        );
+        let file = read(SYNTAX_UBL, "u.xml", legal_siret.as_bytes());
+        assert_eq!(file.seller_siret.as_deref(), Some("12345678200010"));
+    }
+
+    #[test]
+    fn escaped_invoice_number_read() {
+        let escaped = UBL.replace("<cbc:ID>U-1</cbc:ID>", "<cbc:ID>U&amp;1&#45;B</cbc:ID>");
+        let file = read(SYNTAX_UBL, "u.xml", escaped.as_bytes());
+        assert_eq!(file.invoice_number.as_deref(), Some("U&1-B"));
     }
 
     #[test]

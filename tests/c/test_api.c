@@ -814,6 +814,68 @@ static void test_submit_ready_file(void) {
   chorus_client_free(client);
 }
 
+/* Validates and builds a ready UBL file on a handle without configuration: the same
+ * checks as chorus_submit, and the file itself returned as the XML. */
+static void test_validate_and_build_ready_file(void) {
+  chorus_client *client = chorus_client_new();
+  char *xml = read_file("tests/fixtures/ready-ubl-invoice.xml");
+  CHECK(xml != NULL);
+  if (xml == NULL) {
+    chorus_client_free(client);
+    return;
+  }
+  char expected_size[48];
+  snprintf(expected_size, sizeof expected_size, "\"size\":%zu", strlen(xml));
+  char *request = ready_file_request("IN_DP_E1_UBL_INVOICE", "ready.xml", xml);
+
+  char *out = NULL;
+  CHECK_CODE(chorus_validate(client, request, &out), CHORUS_OK);
+  CHECK(contains(out, "\"valid\":true"));
+  CHECK(contains(out, "\"problems\":[]"));
+  CHECK(contains(out, "\"syntax\":\"IN_DP_E1_UBL_INVOICE\""));
+  CHECK(contains(out, "\"invoice_number\":\"C-READY-1\""));
+  CHECK(contains(out, "\"credit_note\":false"));
+  CHECK(contains(out, "\"passthrough\":true"));
+  CHECK(contains(out, expected_size));
+  char validated_sha256[80] = "";
+  CHECK(json_string(out, "sha256", validated_sha256, sizeof validated_sha256));
+  CHECK(strlen(validated_sha256) == 64);
+  chorus_string_free(out);
+
+  /* Every problem of the ready file is listed, each with its path. */
+  char *mismatch = ready_file_request("IN_DP_E1_CII_16B", "ready.pdf", xml);
+  out = NULL;
+  CHECK_CODE(chorus_validate(client, mismatch, &out), CHORUS_ERR_INVALID_INVOICE);
+  CHECK(contains(out, "\"path\":\"file.file_name\""));
+  CHECK(contains(out, "\"path\":\"file.syntax\""));
+  chorus_string_free(out);
+
+  out = NULL;
+  CHECK_CODE(chorus_build_xml(client, request, NULL, &out), CHORUS_OK);
+  CHECK(contains(out, "<cbc:ID>C-READY-1</cbc:ID>"));
+  CHECK(contains(out, "\"invoice_number\":\"C-READY-1\""));
+  CHECK(contains(out, "\"commented\":false"));
+  CHECK(contains(out, "\"passthrough\":true"));
+  CHECK(contains(out, expected_size));
+  char built_sha256[80] = "";
+  CHECK(json_string(out, "sha256", built_sha256, sizeof built_sha256));
+  CHECK(strcmp(built_sha256, validated_sha256) == 0);
+  chorus_string_free(out);
+
+  /* Comments are written only for invoices built from JSON. An unconfigured handle
+   * reports in French. */
+  out = NULL;
+  CHECK_CODE(chorus_build_xml(client, request, "{\"commented\": true}", &out),
+             CHORUS_ERR_INVALID_JSON);
+  CHECK(contains(out, "Les commentaires ne sont"));
+  chorus_string_free(out);
+
+  free(mismatch);
+  free(request);
+  free(xml);
+  chorus_client_free(client);
+}
+
 struct thread_job {
   chorus_client *client;
   int index;
@@ -887,6 +949,7 @@ int main(void) {
       {"validate", test_validate},
       {"submit_cii", test_submit_cii},
       {"submit_ready_file", test_submit_ready_file},
+      {"validate_and_build_ready_file", test_validate_and_build_ready_file},
   };
   int passed = 0;
   int failed = 0;
