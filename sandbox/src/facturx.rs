@@ -35,7 +35,12 @@ pub fn embedded_xml(pdf: &[u8]) -> Result<Vec<u8>, String> {
     let data_start = skip_end_of_line(pdf, stream_keyword + b"stream".len());
     let data_end = find(pdf, b"endstream", data_start)
         .ok_or_else(|| format!("objet {object_number} sans endstream"))?;
-    let data = trim_end_of_line(&pdf[data_start..data_end]);
+    // The direct /Length is exact. Without it the end-of-line before `endstream` is cut,
+    // which is ambiguous when the data itself ends with a carriage return.
+    let data = match direct_length(dictionary) {
+        Some(length) if data_start + length <= data_end => &pdf[data_start..data_start + length],
+        _ => trim_end_of_line(&pdf[data_start..data_end]),
+    };
 
     if find(dictionary, b"/Filter", 0).is_none() {
         return Ok(data.to_vec());
@@ -99,6 +104,17 @@ fn find_object(pdf: &[u8], number: u64) -> Option<usize> {
     None
 }
 
+/// Reads `/Length n` from a stream dictionary, unless the length is an indirect `n 0 R`.
+fn direct_length(dictionary: &[u8]) -> Option<usize> {
+    let key_at = find(dictionary, b"/Length", 0)?;
+    let after_key = std::str::from_utf8(&dictionary[key_at + b"/Length".len()..]).ok()?;
+    let mut words = after_key.split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>');
+    let mut words = words.by_ref().filter(|word| !word.is_empty());
+    let length = words.next()?.parse().ok()?;
+    let indirect = matches!((words.next(), words.next()), (Some(_), Some("R")));
+    (!indirect).then_some(length)
+}
+
 fn skip_end_of_line(pdf: &[u8], position: usize) -> usize {
     match pdf.get(position..position + 2) {
         Some(b"\r\n") => position + 2,
@@ -146,6 +162,19 @@ mod tests {
             &compressed,
         );
         assert_eq!(embedded_xml(&pdf).unwrap(), XML);
+    }
+
+    #[test]
+    fn length_keeps_trailing_carriage_return() {
+        // Data that ends with a carriage return loses it to the end-of-line cut unless
+        // the dictionary's /Length is read.
+        let data = b"<rsm:CrossIndustryInvoice/>\r";
+        let dictionary = format!("<< /Type /EmbeddedFile /Length {} >>", data.len());
+        let pdf = pdf_with_stream(&dictionary, data);
+        assert_eq!(embedded_xml(&pdf).unwrap(), data);
+        // An indirect length is not followed, and the CRLF before `endstream` is cut.
+        let indirect = pdf_with_stream("<< /Length 12 0 R >>", data);
+        assert_eq!(embedded_xml(&indirect).unwrap(), data);
     }
 
     #[test]
