@@ -52,7 +52,14 @@ impl Session {
     /// The deposit has no idempotency key. After a failure that leaves its outcome
     /// unknown, the invoice is searched for on the portal before it is sent again (see
     /// [`crate::deposit`]).
+    ///
+    /// The retries of the directory look-ups and of the deposit share one deadline,
+    /// `retry.deadline_seconds` from the start of this call.
     pub fn submit(&self, invoice_json: &str) -> Result<Value, Error> {
+        crate::retry::one_deadline(|| self.submit_within_deadline(invoice_json))
+    }
+
+    fn submit_within_deadline(&self, invoice_json: &str) -> Result<Value, Error> {
         invoice::requests::check_request_size(invoice_json)?;
         if invoice::ready_file::is_ready_file_request(invoice_json) {
             return self.submit_ready_file(invoice_json);

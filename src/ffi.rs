@@ -541,7 +541,7 @@ unsafe fn session_call(
             .map_err(|error| (error, client.language()))?;
         let language = session.config.language;
         let text = input_text(input, input_name).map_err(|(error, _)| (error, language))?;
-        operation(&session, text).map_err(|error| (error, language))
+        crate::retry::one_deadline(|| operation(&session, text)).map_err(|error| (error, language))
     })
 }
 

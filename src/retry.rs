@@ -3,8 +3,13 @@
 //!
 //! A deposit (`deposer/flux`) is never retried here: see `crate::deposit`, which
 //! searches for the invoice before it sends it again.
+//!
+//! One C API call may make several calls that retry, such as the directory look-ups and
+//! the deposit of `chorus_submit`. Inside [`one_deadline`] they all count the deadline
+//! from the start of that call, so the retries of the whole call stop at the deadline.
 
-use std::time::{Duration, Instant};
+use std::cell::Cell;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::json;
@@ -53,14 +58,47 @@ pub fn is_transient(error: &Error) -> bool {
     )
 }
 
-/// Reads `Retry-After` as a number of seconds.
-// NOTE: the HTTP-date form of Retry-After is not read; the backoff delay applies then.
+/// Reads `Retry-After` as a number of seconds or as an HTTP date (RFC 9110), which
+/// becomes the time left until that date, zero when it has passed.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    text.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(text).ok()?;
+    Some(
+        date.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
-/// The attempts of one call, with the clock started at the first one.
+thread_local! {
+    /// Start of the enclosing [`one_deadline`] call on this thread, if any.
+    static CALL_START: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Clears [`CALL_START`] when the outermost [`one_deadline`] returns or unwinds.
+struct CallStartReset;
+
+impl Drop for CallStartReset {
+    fn drop(&mut self) {
+        CALL_START.with(|start| start.set(None));
+    }
+}
+
+/// Runs `body` with every retry schedule it starts measuring the deadline from now.
+/// A nested call keeps the outer start.
+pub fn one_deadline<T>(body: impl FnOnce() -> T) -> T {
+    if CALL_START.with(Cell::get).is_some() {
+        return body();
+    }
+    CALL_START.with(|start| start.set(Some(Instant::now())));
+    let _reset = CallStartReset;
+    body()
+}
+
+/// The attempts of one call, with the clock started at the first one, or at the start of
+/// the enclosing [`one_deadline`] call.
 pub struct Schedule<'a> {
     settings: &'a RetrySettings,
     started: Instant,
@@ -71,7 +109,7 @@ impl<'a> Schedule<'a> {
     pub fn new(settings: &'a RetrySettings) -> Schedule<'a> {
         Schedule {
             settings,
-            started: Instant::now(),
+            started: CALL_START.with(Cell::get).unwrap_or_else(Instant::now),
             attempts: 0,
         }
     }
@@ -293,10 +331,24 @@ mod tests {
         assert_eq!(retry_after(&headers), None);
         headers.insert(RETRY_AFTER, HeaderValue::from_static(" 7 "));
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn retry_after_header_read_as_date() {
+        let mut headers = HeaderMap::new();
         headers.insert(
             RETRY_AFTER,
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
-        assert_eq!(retry_after(&headers), None);
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
+        headers.insert(RETRY_AFTER, HeaderValue::from_str(&later).unwrap());
+        let wait = retry_after(&headers).expect("a date is read");
+        // The date has a one-second resolution, so up to a second is lost.
+        assert!(wait <= Duration::from_secs(30), "{wait:?}");
+        assert!(wait >= Duration::from_secs(28), "{wait:?}");
     }
 }

@@ -410,3 +410,31 @@ fn subcontractor_invoice_names_its_validator() {
     assert_eq!(framework["codeStructureValideur"], "41234567000001");
     assert_eq!(framework["codeServiceValideur"], "CHANTIERS-EST");
 }
+
+#[test]
+fn submit_retries_share_one_deadline() {
+    let sandbox = Sandbox::start(&[]);
+    let session = session(
+        &sandbox,
+        json!({"retry": {"max_attempts": 20, "initial_delay_ms": 100, "max_delay_ms": 200,
+                         "deadline_seconds": 2, "lookup_window_seconds": 1}}),
+    );
+    // Every portal call, directory look-ups included, gets the maintenance page.
+    sandbox.admin_post(
+        "/_sandbox/faults",
+        json!({"mode": "maintenance_503", "path_prefix": "/cpro/"}),
+    );
+    let started = Instant::now();
+    let error = session.submit(&sample_invoice("DL-1")).unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(error.code, Code::CHORUS_ERR_PORTAL_UNAVAILABLE);
+    // The directory look-ups are advisory, so the error is the deposit's.
+    assert_eq!(
+        error.endpoint.as_deref(),
+        Some("/cpro/factures/v1/deposer/flux")
+    );
+    // On separate schedules the two directory look-ups and the deposit would each retry
+    // for 2 s. On one schedule the call ends soon after the 2 s deadline.
+    assert!(elapsed < Duration::from_millis(3500), "{elapsed:?}");
+    assert!(elapsed >= Duration::from_millis(1500), "{elapsed:?}");
+}
