@@ -409,6 +409,28 @@ fn subcontractor_invoice_names_its_validator() {
     assert_eq!(framework["codeCadreFacturation"], "A9_FACTURE_SOUSTRAITANT");
     assert_eq!(framework["codeStructureValideur"], "41234567000001");
     assert_eq!(framework["codeServiceValideur"], "CHANTIERS-EST");
+
+    // The validating structure approves the invoice before it reaches the buyer.
+    let query = json!({ "flux_number": deposit["flux_number"] }).to_string();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let history = loop {
+        let status = session.get_status(&query).unwrap();
+        if status["invoices"][0]["status"] == "MISE_A_DISPOSITION" {
+            break status["invoices"][0]["history"].clone();
+        }
+        assert!(Instant::now() < deadline, "invoice stuck: {status}");
+        thread::sleep(Duration::from_millis(100));
+    };
+    let mut statuses: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|entry| entry["status"].as_str())
+        .collect();
+    statuses.sort_unstable();
+    for expected in ["A_VALIDER_1", "DEPOSEE", "VALIDEE_1"] {
+        assert!(statuses.contains(&expected), "{expected} not in {history}");
+    }
 }
 
 #[test]

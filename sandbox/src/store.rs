@@ -25,6 +25,9 @@ pub const FLUX_FINAL_AFTER_MS: u64 = 1000;
 /// Invoice timeline, in milliseconds after the flow's integration, before scaling.
 pub const INVOICE_ROUTING_AFTER_MS: u64 = 500;
 pub const INVOICE_AVAILABLE_AFTER_MS: u64 = 1000;
+/// Time an A9 or A12 invoice waits for its validating structure (`A_VALIDER_1`), and
+/// then for routing after `VALIDEE_1`, before scaling.
+pub const VALIDATION_STEP_MS: u64 = 500;
 /// Delay between two steps a buyer takes, and between a supplier's action (`completer`,
 /// `recycler`) and the invoice's return to the buyer, before scaling.
 pub const BUYER_STEP_MS: u64 = 500;
@@ -37,6 +40,11 @@ pub const STATE_PARTIALLY_INTEGRATED: &str = "IN_INTEGRE_PARTIEL";
 
 pub const STATUS_DEPOSITED: &str = "DEPOSEE";
 pub const STATUS_ROUTING: &str = "EN_COURS_ACHEMINEMENT";
+pub const STATUS_AWAITING_VALIDATION: &str = "A_VALIDER_1";
+pub const STATUS_VALIDATED: &str = "VALIDEE_1";
+/// Billing frameworks whose invoices a validating structure approves before routing:
+/// subcontractor (A9) and co-contractor (A12) invoices.
+const FRAMEWORKS_WITH_VALIDATION: [&str; 2] = ["A9", "A12"];
 pub const STATUS_AVAILABLE: &str = "MISE_A_DISPOSITION";
 pub const STATUS_SERVICE_DONE: &str = "SERVICE_FAIT";
 pub const STATUS_MANDATED: &str = "MANDATEE";
@@ -494,16 +502,28 @@ impl Store {
             .buyer
             .parametres
             .statut_mise_en_paiement_n_est_pas_remonte;
-        let mut steps: Vec<Step> = vec![
-            (STATUS_DEPOSITED, 0, None),
-            (STATUS_ROUTING, INVOICE_ROUTING_AFTER_MS, None),
-            (STATUS_AVAILABLE, INVOICE_AVAILABLE_AFTER_MS, None),
-        ];
-        steps.extend(buyer_steps(
-            scenario,
-            payment_reported,
-            INVOICE_AVAILABLE_AFTER_MS,
+        let mut steps: Vec<Step> = vec![(STATUS_DEPOSITED, 0, None)];
+        // The validating structure approves an A9 or A12 invoice before it is routed;
+        // the sandbox approves it after a fixed delay.
+        let validated = invoice
+            .cadre
+            .as_deref()
+            .is_some_and(|cadre| FRAMEWORKS_WITH_VALIDATION.contains(&cadre));
+        let validation_ms = if validated {
+            steps.push((STATUS_AWAITING_VALIDATION, VALIDATION_STEP_MS, None));
+            steps.push((STATUS_VALIDATED, 2 * VALIDATION_STEP_MS, None));
+            2 * VALIDATION_STEP_MS
+        } else {
+            0
+        };
+        let available_at = validation_ms + INVOICE_AVAILABLE_AFTER_MS;
+        steps.push((
+            STATUS_ROUTING,
+            validation_ms + INVOICE_ROUTING_AFTER_MS,
+            None,
         ));
+        steps.push((STATUS_AVAILABLE, available_at, None));
+        steps.extend(buyer_steps(scenario, payment_reported, available_at));
         let flux = &self.fluxes[flux_index];
         let record = Invoice {
             id,
