@@ -281,6 +281,53 @@ fn ready_facturx_deposited_unchanged() {
     assert_eq!(status["invoices"][0]["invoice_number"], "PT-FX-2");
 }
 
+/// Builds a Factur-X PDF that keeps its file specification in a compressed object stream
+/// (object 3), as PDF 1.5 writers do, with the compressed XML in object 5.
+fn object_stream_facturx_pdf(xml: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+
+    let deflate = |data: &[u8]| {
+        let mut encoder =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    };
+    let specification = "<< /Type /Filespec /F (factur-x.xml) /UF (factur-x.xml) \
+                         /AFRelationship /Data /EF << /F 5 0 R >> >>";
+    let objects = deflate(format!("4 0 {specification}").as_bytes());
+    let compressed_xml = deflate(xml);
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let header = format!(
+        "3 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {} >> stream\n",
+        objects.len()
+    );
+    pdf.extend_from_slice(header.as_bytes());
+    pdf.extend_from_slice(&objects);
+    pdf.extend_from_slice(b"\nendstream endobj\n");
+    let header = format!(
+        "5 0 obj << /Type /EmbeddedFile /Filter /FlateDecode /Length {} >> stream\n",
+        compressed_xml.len()
+    );
+    pdf.extend_from_slice(header.as_bytes());
+    pdf.extend_from_slice(&compressed_xml);
+    pdf.extend_from_slice(b"\nendstream endobj\n%%EOF\n");
+    pdf
+}
+
+#[test]
+fn object_stream_facturx_integrated() {
+    let sandbox = Sandbox::start(&["--speed", "0.1"]);
+    let session = session(&sandbox, json!({}));
+    let pdf = object_stream_facturx_pdf(&sample_file("PT-FX-OS", Syntax::Cii));
+    let result = session
+        .submit(&file_request("IN_DP_E2_CII_FACTURX", "PT-FX-OS.pdf", &pdf))
+        .expect("deposit");
+    assert_eq!(result["invoice_number"], "PT-FX-OS");
+    let status = wait_final(&session, result["flux_number"].as_str().unwrap());
+    assert_eq!(status["state"], "IN_INTEGRE", "{status}");
+    assert_eq!(status["invoices"][0]["invoice_number"], "PT-FX-OS");
+}
+
 fn deposits(sandbox: &Sandbox) -> u64 {
     sandbox.admin_get("/_sandbox/stats")["deposits"]
         .as_u64()
