@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::{json, Value};
 
 use crate::client::{Session, ATTACHMENTS_PATH, SEARCH_PATH, VAT_RATES_PATH};
-use crate::config::{is_loopback_host, url_host, Config};
+use crate::config::{is_loopback_host, url_host, Config, Language};
 use crate::error::{chorus_result as Code, Error};
 use crate::status;
 
@@ -43,16 +43,52 @@ impl Outcome {
     }
 }
 
+/// A sentence of the report in French and in English; the report keeps the one of the
+/// configuration's `language`.
+#[derive(Clone, Copy)]
+struct Text {
+    fr: &'static str,
+    en: &'static str,
+}
+
+const fn text(fr: &'static str, en: &'static str) -> Text {
+    Text { fr, en }
+}
+
+impl Text {
+    fn pick(self, language: Language) -> &'static str {
+        match language {
+            Language::Fr => self.fr,
+            Language::En => self.en,
+        }
+    }
+}
+
 /// The report under construction.
 struct Report {
     steps: Vec<Value>,
+    language: Language,
 }
 
 impl Report {
+    /// Returns the detail of a step skipped for `reason`.
+    fn reason(&self, reason: Text) -> Value {
+        json!({ "reason": reason.pick(self.language) })
+    }
+
+    /// Returns the detail of a step that ended with `error`, as a warning.
+    fn error_detail(&self, error: &Error) -> Value {
+        let message = match self.language {
+            Language::Fr => &error.message_fr,
+            Language::En => &error.message_en,
+        };
+        json!({"code": error.code as u32, "code_name": error.code.name(), "message": message})
+    }
+
     fn record(
         &mut self,
         name: &str,
-        proves: &str,
+        proves: Text,
         started: Instant,
         outcome: Outcome,
         detail: Value,
@@ -71,7 +107,7 @@ impl Report {
             "name": name,
             "outcome": outcome.as_str(),
             "duration_ms": started.elapsed().as_millis() as u64,
-            "proves": proves,
+            "proves": proves.pick(self.language),
         });
         if let (Value::Object(step), Value::Object(detail)) = (&mut step, detail) {
             step.extend(detail);
@@ -80,7 +116,7 @@ impl Report {
     }
 
     /// Records a blocking failure and returns the error carrying every step so far.
-    fn fail(mut self, name: &str, proves: &str, started: Instant, error: Error) -> Error {
+    fn fail(mut self, name: &str, proves: Text, started: Instant, error: Error) -> Error {
         let detail = json!({"code": error.code as u32, "code_name": error.code.name()});
         self.record(name, proves, started, Outcome::Failed, detail);
         error.details(json!({ "steps": self.steps }))
@@ -91,7 +127,10 @@ impl Report {
 /// its `details`.
 pub fn test_connection(session: &Session) -> Result<Value, Error> {
     let config = &session.config;
-    let mut report = Report { steps: Vec::new() };
+    let mut report = Report {
+        steps: Vec::new(),
+        language: config.language,
+    };
 
     let started = Instant::now();
     let warnings = configuration_warnings(config);
@@ -102,11 +141,15 @@ pub fn test_connection(session: &Session) -> Result<Value, Error> {
     };
     report.record(
         "configuration",
-        "the settings are complete and the URLs belong to the chosen environment",
+        text(
+            "les réglages sont complets et les URL appartiennent à l'environnement choisi",
+            "the settings are complete and the URLs belong to the chosen environment",
+        ),
         started,
         outcome,
         json!({"environment": config.environment, "token_url": config.token_url,
-               "base_url": config.base_url, "warnings": warnings}),
+               "base_url": config.base_url,
+               "warnings": warnings.iter().map(|warning| warning.pick(config.language)).collect::<Vec<_>>()}),
     );
 
     for (name, url) in [
@@ -114,22 +157,37 @@ pub fn test_connection(session: &Session) -> Result<Value, Error> {
         ("api_host", &config.base_url),
     ] {
         let started = Instant::now();
-        let proves = "the host name resolves and accepts TCP connections";
+        let proves = text(
+            "le nom d'hôte se résout et accepte les connexions TCP",
+            "the host name resolves and accepts TCP connections",
+        );
         match reach(url, config.timeout) {
-            Ok(address) => report.record(name, proves, started, Outcome::Ok, json!({"address": address.to_string()})),
+            Ok(address) => report.record(
+                name,
+                proves,
+                started,
+                Outcome::Ok,
+                json!({"address": address.to_string()}),
+            ),
             Err(Reach::ProxyInUse) => report.record(
                 name,
                 proves,
                 started,
                 Outcome::Skipped,
-                json!({"reason": "an HTTP proxy is configured, so the proxy resolves and connects"}),
+                report.reason(text(
+                    "un proxy HTTP est configuré, c'est donc lui qui résout le nom et se connecte",
+                    "an HTTP proxy is configured, so the proxy resolves and connects",
+                )),
             ),
             Err(Reach::Failed(error)) => return Err(report.fail(name, proves, started, error)),
         }
     }
 
     let started = Instant::now();
-    let proves = "the TLS handshake with the gateway succeeds and its certificate is trusted";
+    let proves = text(
+        "la négociation TLS avec la passerelle réussit et son certificat est reconnu",
+        "the TLS handshake with the gateway succeeds and its certificate is trusted",
+    );
     if config.base_url.starts_with("https://") {
         if let Err(error) = session.portal.probe_tls() {
             return Err(report.fail("tls", proves, started, error));
@@ -141,19 +199,28 @@ pub fn test_connection(session: &Session) -> Result<Value, Error> {
             proves,
             started,
             Outcome::Skipped,
-            json!({"reason": "plain http on loopback"}),
+            report.reason(text(
+                "http simple sur la boucle locale",
+                "plain http on loopback",
+            )),
         );
     }
 
     let started = Instant::now();
-    let proves = "PISTE accepts the client id and secret and issued an OAuth2 token";
+    let proves = text(
+        "PISTE accepte l'identifiant et le secret client et a délivré un jeton OAuth2",
+        "PISTE accepts the client id and secret and issued an OAuth2 token",
+    );
     if let Err(error) = session.portal.token_once() {
         return Err(report.fail("token", proves, started, error));
     }
     report.record("token", proves, started, Outcome::Ok, json!({}));
 
     let started = Instant::now();
-    let proves = "Chorus Pro accepts the technical account (Transverses API)";
+    let proves = text(
+        "Chorus Pro accepte le compte technique (API Transverses)",
+        "Chorus Pro accepts the technical account (Transverses API)",
+    );
     let technical = session
         .portal
         .post_once(VAT_RATES_PATH, &json!({"codeLangue": "FR"}))
@@ -164,7 +231,10 @@ pub fn test_connection(session: &Session) -> Result<Value, Error> {
     report.record("technical_account", proves, started, Outcome::Ok, json!({}));
 
     let started = Instant::now();
-    let proves = "the Factures API answers for this application";
+    let proves = text(
+        "l'API Factures répond pour cette application",
+        "the Factures API answers for this application",
+    );
     let search = session.portal.post_once(
         SEARCH_PATH,
         &json!({"rechercheFactureParFournisseur": {"pageResultatDemandee": 1, "nbResultatsParPage": 1}}),
@@ -203,7 +273,10 @@ pub fn test_connection(session: &Session) -> Result<Value, Error> {
 /// warning, not a failure.
 fn attached_structures(session: &Session, report: &mut Report) -> Vec<Value> {
     let started = Instant::now();
-    let proves = "the technical account is attached to at least one supplier structure";
+    let proves = text(
+        "le compte technique est rattaché à au moins une structure fournisseur",
+        "the technical account is attached to at least one supplier structure",
+    );
     let body =
         json!({"parametresRecherche": {"pageResultatDemandee": 1, "nbResultatsParPage": 100}});
     let envelope = match session.portal.post_once(ATTACHMENTS_PATH, &body) {
@@ -220,7 +293,7 @@ fn attached_structures(session: &Session, report: &mut Report) -> Vec<Value> {
             return Vec::new();
         }
         Err(error) => {
-            let detail = json!({"code": error.code as u32, "code_name": error.code.name(), "message": error.message_en});
+            let detail = report.error_detail(&error);
             report.record(
                 "supplier_structures",
                 proves,
@@ -260,7 +333,10 @@ fn attached_structures(session: &Session, report: &mut Report) -> Vec<Value> {
 /// API) and warns when it is close.
 fn password_expiry(session: &Session, structures: &[Value], report: &mut Report) {
     let started = Instant::now();
-    let proves = "the technical password is not about to expire";
+    let proves = text(
+        "le mot de passe du compte technique n'expire pas bientôt",
+        "the technical password is not about to expire",
+    );
     let Some(structure_id) = structures
         .first()
         .and_then(|entry| entry["structure_id"].as_i64())
@@ -270,7 +346,10 @@ fn password_expiry(session: &Session, structures: &[Value], report: &mut Report)
             proves,
             started,
             Outcome::Skipped,
-            json!({"reason": "no structure to consult"}),
+            report.reason(text(
+                "aucune structure à consulter",
+                "no structure to consult",
+            )),
         );
         return;
     };
@@ -284,7 +363,7 @@ fn password_expiry(session: &Session, structures: &[Value], report: &mut Report)
     let body = match reply {
         Ok(body) => body,
         Err(error) => {
-            let detail = json!({"code": error.code as u32, "code_name": error.code.name(), "message": error.message_en});
+            let detail = report.error_detail(&error);
             report.record("password_expiry", proves, started, Outcome::Warning, detail);
             return;
         }
@@ -300,7 +379,10 @@ fn password_expiry(session: &Session, structures: &[Value], report: &mut Report)
             proves,
             started,
             Outcome::Skipped,
-            json!({"reason": "the portal gave no expiry date"}),
+            report.reason(text(
+                "le portail n'a pas donné de date d'expiration",
+                "the portal gave no expiry date",
+            )),
         );
         return;
     };
@@ -325,7 +407,7 @@ fn password_expiry(session: &Session, structures: &[Value], report: &mut Report)
 }
 
 /// Lists configuration points that work but deserve attention.
-fn configuration_warnings(config: &Config) -> Vec<&'static str> {
+fn configuration_warnings(config: &Config) -> Vec<Text> {
     let mut warnings = Vec::new();
     let token_host = url_host(&config.token_url)
         .unwrap_or_default()
@@ -335,11 +417,17 @@ fn configuration_warnings(config: &Config) -> Vec<&'static str> {
         .to_ascii_lowercase();
     // A copy-paste of one host into the other field has broken connectors before.
     if token_host.ends_with(".piste.gouv.fr") && !token_host.contains("oauth") {
-        warnings.push("token_url does not name a PISTE OAuth host (oauth.piste.gouv.fr)");
+        warnings.push(text(
+            "token_url ne désigne pas un hôte OAuth de PISTE (oauth.piste.gouv.fr)",
+            "token_url does not name a PISTE OAuth host (oauth.piste.gouv.fr)",
+        ));
     }
     if api_host.ends_with(".piste.gouv.fr") && token_host != api_host && api_host.contains("oauth")
     {
-        warnings.push("base_url names the PISTE OAuth host instead of the API gateway");
+        warnings.push(text(
+            "base_url désigne l'hôte OAuth de PISTE au lieu de la passerelle d'API",
+            "base_url names the PISTE OAuth host instead of the API gateway",
+        ));
     }
     warnings
 }

@@ -460,3 +460,35 @@ fn submit_retries_share_one_deadline() {
     assert!(elapsed < Duration::from_millis(3500), "{elapsed:?}");
     assert!(elapsed >= Duration::from_millis(1500), "{elapsed:?}");
 }
+
+#[test]
+fn connection_report_in_configured_language() {
+    let sandbox = Sandbox::start(&[]);
+    for (language, expected) in [
+        ("fr", "PISTE accepte l'identifiant et le secret client"),
+        ("en", "PISTE accepts the client id and secret"),
+    ] {
+        let session = session(&sandbox, json!({ "language": language }));
+        let report = session.test_connection().expect("connection");
+        let token_step = report["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|step| step["name"] == "token")
+            .cloned()
+            .expect("token step");
+        assert!(
+            token_step["proves"].as_str().unwrap().starts_with(expected),
+            "{language}: {token_step}"
+        );
+        let tls_step = &report["steps"][3];
+        assert_eq!(tls_step["name"], "tls");
+        let reason = tls_step["reason"].as_str().unwrap();
+        let plain = if language == "fr" {
+            "http simple"
+        } else {
+            "plain http"
+        };
+        assert!(reason.starts_with(plain), "{language}: {reason}");
+    }
+}
