@@ -22,9 +22,9 @@ OPTIONS:
                               unauthenticated /_sandbox admin endpoints.
     --data FILE               Data set (JSON) with the PISTE applications, technical
                               accounts and structures. Default: the built-in data set.
-    --speed FACTOR            Multiplies every flux and invoice processing delay
-                              (default 1.0). 0.1 runs the timelines ten times faster,
-                              0 makes them immediate.
+    --speed FACTOR            Multiplies every flux and invoice processing delay, from
+                              0 to 1000 (default 1.0). 0.1 runs the timelines ten
+                              times faster, 0 makes them immediate.
     --token-lifetime SECONDS  Lifetime of issued access tokens, returned as
                               expires_in (default 3600, minimum 1).
     --tls-cert FILE           Serve HTTPS with this PEM certificate chain (server

@@ -24,6 +24,30 @@ use crate::wire::{self, ReadError};
 /// Connections served at once; a further one gets 503 and is closed. Each connection has
 /// its own thread, so a slow request (for example the `slow` fault) holds up nothing else.
 const MAX_CONNECTIONS: usize = 512;
+/// Pause after a failed `accept`, such as when the process has no file descriptor left.
+const ACCEPT_RETRY_PAUSE: Duration = Duration::from_millis(10);
+
+/// Counts a repeated event and says when to log it: at the first occurrence, then at
+/// most once a second with the number seen since the last log line.
+#[derive(Default)]
+struct RepeatCounter {
+    since_report: u64,
+    reported_at: Option<Instant>,
+}
+
+impl RepeatCounter {
+    fn count_and_report(&mut self) -> Option<u64> {
+        self.since_report += 1;
+        let due = self
+            .reported_at
+            .is_none_or(|at| at.elapsed() >= Duration::from_secs(1));
+        if !due {
+            return None;
+        }
+        self.reported_at = Some(Instant::now());
+        Some(std::mem::take(&mut self.since_report))
+    }
+}
 /// How often the main thread checks for a stop request.
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 /// An idle keep-alive connection is closed after this long.
@@ -107,6 +131,7 @@ fn accept_connections(
     tls: Option<Arc<ServerConfig>>,
 ) {
     let active = Arc::new(AtomicUsize::new(0));
+    let mut refused = RepeatCounter::default();
     for stream in listener.incoming() {
         if app.stop.load(Ordering::SeqCst) {
             return;
@@ -115,11 +140,19 @@ fn accept_connections(
             Ok(stream) => stream,
             Err(error) => {
                 log::warn!("accepting a connection failed: {error}");
+                // Out of file descriptors, accept fails at once again: wait for a
+                // connection to close instead of spinning.
+                thread::sleep(ACCEPT_RETRY_PAUSE);
                 continue;
             }
         };
         if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-            log::warn!("{MAX_CONNECTIONS} connections open already, so a new one gets 503");
+            if let Some(count) = refused.count_and_report() {
+                log::warn!(
+                    "{MAX_CONNECTIONS} connections open already, so {count} new one(s) got 503 \
+                     in the last second"
+                );
+            }
             let _ = wire::write_reply(&mut stream, &Reply::empty(503), false);
             continue;
         }
@@ -344,5 +377,20 @@ fn reply_only(reply: Reply) -> Routed {
     Routed {
         outcome: Outcome::Reply(reply),
         record: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeats_reported_once_a_second() {
+        let mut counter = RepeatCounter::default();
+        assert_eq!(counter.count_and_report(), Some(1));
+        assert_eq!(counter.count_and_report(), None);
+        assert_eq!(counter.count_and_report(), None);
+        counter.reported_at = Some(Instant::now() - Duration::from_secs(2));
+        assert_eq!(counter.count_and_report(), Some(3));
     }
 }
