@@ -27,7 +27,7 @@ const MAX_CONNECTIONS: usize = 512;
 /// Pause after a failed `accept`, such as when the process has no file descriptor left.
 const ACCEPT_RETRY_PAUSE: Duration = Duration::from_millis(10);
 
-/// Counts a repeated event and says when to log it: at the first occurrence, then at
+/// Counts a repeated event and returns when to log it: at the first occurrence, then at
 /// most once a second with the number seen since the last log line.
 #[derive(Default)]
 struct RepeatCounter {
