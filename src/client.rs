@@ -64,8 +64,7 @@ impl Session {
         if invoice::ready_file::is_ready_file_request(invoice_json) {
             return self.submit_ready_file(invoice_json);
         }
-        let invoice = invoice::parse_invoice(invoice_json)
-            .map_err(|problems| Error::with_problems(Code::CHORUS_ERR_INVALID_INVOICE, problems))?;
+        let invoice = invoice::requests::parse_request(invoice_json)?;
         let syntax = invoice.syntax_or(self.config.syntax);
         let options = invoice::XmlOptions {
             syntax,

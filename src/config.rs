@@ -273,18 +273,25 @@ impl Config {
             ));
         }
         let input: ConfigInput = serde_json::from_str(text).map_err(|error| {
-            let located = crate::invoice::parse::problem_from_serde(text, &error);
-            let problem = Problem {
+            let secret_keys = ["client_secret", "technical_password"];
+            let problems = crate::invoice::parse::structure_problems::<ConfigInput>(
+                text,
+                &error,
+                &secret_keys,
+            )
+            .into_iter()
+            .map(|located| Problem {
                 path: located.path,
                 message_fr: format!("JSON de configuration invalide : {}", located.message_fr),
                 message_en: format!("invalid configuration JSON: {}", located.message_en),
-            };
+            })
+            .collect();
             let code = if error.is_data() {
                 Code::CHORUS_ERR_INVALID_CONFIGURATION
             } else {
                 Code::CHORUS_ERR_INVALID_JSON
             };
-            Error::with_problems(code, vec![problem])
+            Error::with_problems(code, problems)
         })?;
         let mut problems = Vec::new();
         let environment = input.environment.unwrap_or_default();
@@ -525,6 +532,28 @@ mod tests {
 
     const MINIMAL: &str = r#"{"client_id": "id", "client_secret": "s3cret",
         "technical_login": "TECH_1@cpro.fr", "technical_password": "p4ss"}"#;
+
+    #[test]
+    fn every_structure_problem_listed() {
+        let text = MINIMAL.replacen(
+            "\"client_id\"",
+            "\"clientid\": 1, \"timeout_seconds\": \"ten\", \"client_id\"",
+            1,
+        );
+        let error = Config::from_json(&text).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_CONFIGURATION);
+        let paths: Vec<&str> = error.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["clientid", "timeout_seconds"],
+            "{:?}",
+            error.problems
+        );
+        for problem in &error.problems {
+            assert!(!problem.message_en.contains("s3cret"), "{problem:?}");
+            assert!(!problem.message_fr.contains("s3cret"), "{problem:?}");
+        }
+    }
 
     #[test]
     fn defaults_to_production_hosts() {

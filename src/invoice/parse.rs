@@ -10,7 +10,123 @@ use super::Problem;
 /// Parses the ERP's invoice JSON. Syntax errors, wrong types, missing required fields and
 /// unknown keys come back as one [`Problem`] whose path names the field.
 pub fn parse_invoice(json: &str) -> Result<Invoice, Vec<Problem>> {
-    serde_json::from_str(json).map_err(|error| vec![problem_from_serde(json, &error)])
+    serde_json::from_str(json).map_err(|error| structure_problems::<Invoice>(json, &error, &[]))
+}
+
+/// Most structure problems collected from one document, so that several misspelt keys
+/// or wrongly typed values are reported together.
+const MAX_STRUCTURE_PROBLEMS: usize = 50;
+
+/// Lists the structure problems of a document (an invoice or a configuration) that
+/// serde rejected with `first` when reading it as a `T`.
+///
+/// serde stops at the first problem. When the text is valid JSON, the value at fault is
+/// removed and the invoice read again, until it reads, a problem repeats or a field is
+/// missing (removing nothing cannot reveal more). Only the first problem gives a line and
+/// column, because the later ones are found in the re-serialized text.
+///
+/// The string values of the root keys in `secret_keys` are wiped before the copies are
+/// made, so that no unzeroized copy of a secret is left behind.
+pub(crate) fn structure_problems<T: serde::de::DeserializeOwned>(
+    json: &str,
+    first: &serde_json::Error,
+    secret_keys: &[&str],
+) -> Vec<Problem> {
+    let mut problems = vec![problem_from_serde(json, first)];
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(json) else {
+        return problems;
+    };
+    for key in secret_keys {
+        if let Some(serde_json::Value::String(secret)) = value.get_mut(*key) {
+            zeroize::Zeroize::zeroize(secret);
+        }
+    }
+    while problems.len() < MAX_STRUCTURE_PROBLEMS {
+        let last = &problems[problems.len() - 1].path;
+        if last.is_empty() || !remove_at(&mut value, last) {
+            break;
+        }
+        let text = zeroize::Zeroizing::new(value.to_string());
+        let Err(error) = serde_json::from_str::<T>(&text) else {
+            break;
+        };
+        let mut problem = problem_from_serde(&text, &error);
+        if problems.iter().any(|known| known.path == problem.path) {
+            break;
+        }
+        problem.message_en = without_position(&problem.message_en, " (line ");
+        problem.message_fr = without_position(&problem.message_fr, " (ligne ");
+        problems.push(problem);
+    }
+    problems
+}
+
+fn without_position(message: &str, marker: &str) -> String {
+    match message.rfind(marker) {
+        Some(end) => message[..end].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Removes the value at a problem path such as `lines[2].vat_rate`; returns whether
+/// there was one.
+fn remove_at(value: &mut serde_json::Value, path: &str) -> bool {
+    let mut steps: Vec<(&str, Vec<usize>)> = Vec::new();
+    for part in path.split('.') {
+        let mut pieces = part.split('[');
+        let key = pieces.next().unwrap_or_default();
+        let indexes = pieces
+            .map(|index| index.trim_end_matches(']').parse().ok())
+            .collect::<Option<Vec<usize>>>();
+        let Some(indexes) = indexes else {
+            return false;
+        };
+        steps.push((key, indexes));
+    }
+    let Some(((last_key, last_indexes), parents)) = steps.split_last() else {
+        return false;
+    };
+    let mut current = value;
+    for (key, indexes) in parents {
+        let Some(next) = step_into(current, key, indexes) else {
+            return false;
+        };
+        current = next;
+    }
+    match last_indexes.split_last() {
+        None => current
+            .as_object_mut()
+            .is_some_and(|object| object.remove(*last_key).is_some()),
+        Some((last_index, inner)) => {
+            let Some(array) = step_into(current, last_key, inner).and_then(|v| v.as_array_mut())
+            else {
+                return false;
+            };
+            if *last_index < array.len() {
+                array.remove(*last_index);
+                true
+            } else {
+                false
+            }
+        }
+    }
+}
+
+/// Follows `key` (unless empty) then each array index.
+fn step_into<'a>(
+    value: &'a mut serde_json::Value,
+    key: &str,
+    indexes: &[usize],
+) -> Option<&'a mut serde_json::Value> {
+    let mut current = if key.is_empty() {
+        value
+    } else {
+        value.get_mut(key)?
+    };
+    for index in indexes {
+        current = current.get_mut(*index)?;
+    }
+    Some(current)
 }
 
 /// Turns a serde_json error into a problem whose path names the JSON field at fault.
@@ -192,6 +308,34 @@ mod tests {
     }
 
     #[test]
+    fn several_structure_problems_listed() {
+        let json = SAMPLE
+            .replacen("\"number\"", "\"colour\": \"red\", \"number\"", 1)
+            .replacen("\"quantity\"", "\"quantty\": 1, \"quantity\"", 1)
+            .replacen("\"issue_date\": \"", "\"issue_date\": 7, \"x\": \"", 1);
+        let problems = parse_invoice(&json).unwrap_err();
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["colour", "issue_date", "lines[0].quantty", "x"],
+            "{problems:#?}"
+        );
+        assert!(problems[0].message_en.contains("(line "), "{problems:#?}");
+        assert!(!problems[1].message_en.contains("(line "), "{problems:#?}");
+        assert!(!problems[1].message_fr.contains("(ligne "), "{problems:#?}");
+    }
+
+    #[test]
+    fn missing_field_ends_the_list() {
+        let mut value: serde_json::Value = serde_json::from_str(SAMPLE).unwrap();
+        value.as_object_mut().unwrap().remove("number");
+        value["colour"] = serde_json::json!("red");
+        let problems = parse_invoice(&value.to_string()).unwrap_err();
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["colour", "number"], "{problems:#?}");
+    }
+
+    #[test]
     fn sample_parses() {
         let invoice = parse_invoice(SAMPLE).unwrap();
         assert_eq!(invoice.number, "F124212");
@@ -219,8 +363,9 @@ mod tests {
     #[test]
     fn unknown_nested_key_named() {
         let json = SAMPLE.replacen("\"item_name\"", "\"vat_note\": \"x\", \"item_name\"", 2);
-        let problem = single_problem(&json);
-        assert_eq!(problem.path, "lines[0].vat_note");
+        let problems = parse_invoice(&json).unwrap_err();
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["lines[0].vat_note", "lines[1].vat_note"]);
     }
 
     #[test]

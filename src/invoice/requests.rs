@@ -46,8 +46,16 @@ pub(crate) fn check_request_size(request_json: &str) -> Result<(), Error> {
 /// invalid-invoice error with its field path.
 pub(crate) fn parse_request(invoice_json: &str) -> Result<Invoice, Error> {
     check_request_size(invoice_json)?;
-    parse_invoice(invoice_json)
-        .map_err(|problems| Error::with_problems(Code::CHORUS_ERR_INVALID_INVOICE, problems))
+    parse_invoice(invoice_json).map_err(|problems| {
+        // Text that is not JSON at all gets the code every other input of the C API
+        // gets for it; JSON that is not a valid invoice is an invalid invoice.
+        let code = if serde_json::from_str::<serde::de::IgnoredAny>(invoice_json).is_err() {
+            Code::CHORUS_ERR_INVALID_JSON
+        } else {
+            Code::CHORUS_ERR_INVALID_INVOICE
+        };
+        Error::with_problems(code, problems)
+    })
 }
 
 /// Parses and checks a `{"file": ...}` request: the checks `chorus_submit`,

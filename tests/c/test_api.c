@@ -706,7 +706,9 @@ static void test_validate(void) {
   out = NULL;
   CHECK_CODE(chorus_validate(client, INVOICE_WITHOUT_ACCOUNT, &out), CHORUS_ERR_INVALID_INVOICE);
   chorus_string_free(out);
-  CHECK_CODE(chorus_validate(client, "{\"number\": ", NULL), CHORUS_ERR_INVALID_INVOICE);
+  /* Text that is not JSON gets the JSON code, as with the other inputs. */
+  CHECK_CODE(chorus_validate(client, "{\"number\": ", NULL), CHORUS_ERR_INVALID_JSON);
+  CHECK_CODE(chorus_validate(client, "", NULL), CHORUS_ERR_INVALID_JSON);
   CHECK_CODE(chorus_validate(client, NULL, NULL), CHORUS_ERR_NULL_ARGUMENT);
   chorus_client_free(client);
 
