@@ -622,7 +622,7 @@ fn syntax_of(record: &Value) -> Syntax {
 #[test]
 fn samples_round_trip() {
     let records = records();
-    assert!(records.len() >= 8, "{} samples recorded", records.len());
+    assert!(records.len() >= 15, "{} samples recorded", records.len());
     for record in records {
         let json_path = record["json"].as_str().expect("json path");
         let text = std::fs::read_to_string(format!("{}/{json_path}", env!("CARGO_MANIFEST_DIR")))

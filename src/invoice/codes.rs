@@ -114,7 +114,8 @@ pub enum ValidatorCarrier {
 // NOTE: how an EN 16931 E1 file carries the A9/A12 validating structure is not published
 // in the Chorus Pro material at hand. The REST form has `codeStructureValideur` and
 // `codeServiceValideur`. The legacy UBL profile used the seller's AgentParty, which the
-// EN 16931 schematron accepts with a warning (UBL-CR-194).
+// EN 16931 schematron accepts with a warning (UBL-CR-194). The French EXTENDED-CTC-FR
+// profile uses the same element for the seller's agent, so the two readings may clash.
 // Change this one constant once qualification shows where the portal reads it.
 /// Carrier chosen for the validating structure.
 pub const VALIDATOR_CARRIER: ValidatorCarrier = ValidatorCarrier::AgentParty;
