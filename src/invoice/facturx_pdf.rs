@@ -4,7 +4,9 @@
 //! file's bytes or inside a `/Type /ObjStm` object stream, follows its `/EF` entry to the
 //! embedded file stream, and inflates that stream when it is `/FlateDecode`. Every
 //! inflation of one call shares a budget of [`MAX_INFLATED_BYTES`], so a zip bomb is
-//! rejected after a bounded amount of work.
+//! rejected after a bounded amount of work. The search for dictionaries shares a budget
+//! of [`MAX_SCAN_STEPS`] bytes read, so a file built to make it slow is given up on in
+//! bounded time, as unreadable.
 //!
 //! NOTE: this is a small byte-level reader, not a PDF parser. It ignores the
 //! cross-reference table and finds objects by their `n g obj` header, taking the last one
@@ -13,6 +15,7 @@
 //! strings. A file it cannot follow this way is reported as [`EmbeddedXml::Unreadable`],
 //! not rejected, because a full PDF reader may still find the XML.
 
+use std::cell::Cell;
 use std::io::Read;
 
 use flate2::read::ZlibDecoder;
@@ -27,10 +30,38 @@ const EMBEDDED_NAME: &[u8] = b"factur-x.xml";
 // NOTE: an estimate, not sized on a survey of real Factur-X files.
 pub const MAX_INFLATED_BYTES: usize = 20 * 1024 * 1024;
 /// Maximum number of occurrences of `factur-x.xml` examined per buffer, and maximum
-/// distance in bytes between a name and the start or end of its dictionary. Both bound
-/// the work spent on a file that repeats the name.
-const MAX_NAME_OCCURRENCES: usize = 16;
+/// distance in bytes between a name and the start or end of its dictionary.
+const MAX_NAME_OCCURRENCES: usize = 256;
 const MAX_DICTIONARY_BYTES: usize = 64 * 1024;
+/// Bytes the dictionary search may read in one call of [`read_embedded_xml`], about
+/// 0.1 s on a 2-core machine in a release build.
+// NOTE: an estimate; real Factur-X files need far less, their file specification being
+// a few hundred bytes near the start of the name.
+pub const MAX_SCAN_STEPS: usize = 64 * 1024 * 1024;
+
+thread_local! {
+    /// Bytes the dictionary search may still read in the current call.
+    static SCAN_STEPS_LEFT: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Counts `steps` bytes read; returns `false`, and from then on always `false`, once the
+/// budget is used up.
+fn take_steps(steps: usize) -> bool {
+    SCAN_STEPS_LEFT.with(|left| match left.get().checked_sub(steps) {
+        Some(rest) => {
+            left.set(rest);
+            true
+        }
+        None => {
+            left.set(0);
+            false
+        }
+    })
+}
+
+fn scan_budget_used_up() -> bool {
+    SCAN_STEPS_LEFT.with(Cell::get) == 0
+}
 
 /// The outcome for a PDF that has an embedded file specification named `factur-x.xml`.
 #[derive(Debug)]
@@ -48,6 +79,18 @@ pub enum EmbeddedXml {
 /// has an `/EF` entry. Or one of its `/FlateDecode` streams is invalid or inflates past
 /// the budget.
 pub fn read_embedded_xml(pdf: &[u8]) -> Result<EmbeddedXml, Problem> {
+    SCAN_STEPS_LEFT.with(|left| left.set(MAX_SCAN_STEPS));
+    let outcome = read_within_budget(pdf);
+    if scan_budget_used_up() && !matches!(outcome, Ok(EmbeddedXml::Found(_))) {
+        return Ok(unreadable(
+            "PDF trop complexe pour ce lecteur : le XML embarqué n'a pas été trouvé dans la limite de travail",
+            "PDF too complex for this reader: the embedded XML was not found within the work limit",
+        ));
+    }
+    outcome
+}
+
+fn read_within_budget(pdf: &[u8]) -> Result<EmbeddedXml, Problem> {
     if !pdf.starts_with(b"%PDF-") {
         return Err(content_problem(
             &format!("{SYNTAX_FACTURX} déclaré mais le fichier ne commence pas par %PDF-"),
@@ -121,8 +164,13 @@ enum Reference {
 /// inflated object stream) and reads its `/EF` entry.
 fn file_specification_reference(buffer: &[u8]) -> Option<Reference> {
     let mut from = 0;
-    for _ in 0..MAX_NAME_OCCURRENCES {
+    for examined in 0.. {
         let name_at = find(buffer, EMBEDDED_NAME, from)?;
+        if examined == MAX_NAME_OCCURRENCES {
+            // Treated as a used-up budget: unreadable, not rejected.
+            take_steps(usize::MAX);
+            return None;
+        }
         from = name_at + EMBEDDED_NAME.len();
         let Some((start, end)) = enclosing_dictionary(buffer, name_at) else {
             continue;
@@ -387,7 +435,11 @@ fn enclosing_dictionary(buffer: &[u8], at: usize) -> Option<(usize, usize)> {
     let lowest = at.saturating_sub(MAX_DICTIONARY_BYTES);
     let mut candidate = at;
     while candidate > lowest {
+        let previous = candidate;
         candidate = rfind(&buffer[lowest..candidate], b"<<")? + lowest;
+        if !take_steps(previous - candidate) {
+            return None;
+        }
         let scan_end = (at + MAX_DICTIONARY_BYTES).min(buffer.len());
         if let Some(end) = dictionary_end(&buffer[..scan_end], candidate) {
             if end > at {
@@ -404,6 +456,9 @@ fn dictionary_end(buffer: &[u8], start: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut index = start;
     while index < buffer.len() {
+        if !take_steps(1) {
+            return None;
+        }
         match buffer[index] {
             b'(' => index = string_end(buffer, index)?,
             b'<' if buffer.get(index + 1) == Some(&b'<') => {
@@ -412,7 +467,13 @@ fn dictionary_end(buffer: &[u8], start: usize) -> Option<usize> {
             }
             // A single `<` opens a hex string, whose closing `>` could otherwise pair
             // with the `>` of a following `>>`.
-            b'<' => index = find(buffer, b">", index)? + 1,
+            b'<' => {
+                let close = find(buffer, b">", index)?;
+                if !take_steps(close - index) {
+                    return None;
+                }
+                index = close + 1;
+            }
             b'>' if buffer.get(index + 1) == Some(&b'>') => {
                 depth = depth.checked_sub(1)?;
                 index += 2;
@@ -432,6 +493,9 @@ fn string_end(buffer: &[u8], start: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut index = start;
     while index < buffer.len() {
+        if !take_steps(1) {
+            return None;
+        }
         match buffer[index] {
             b'\\' => index += 1,
             b'(' => depth += 1,
@@ -686,6 +750,31 @@ mod tests {
             bomb.len(),
             started.elapsed()
         );
+    }
+
+    #[test]
+    fn slow_dictionary_search_given_up() {
+        // Each name sends the search back over thousands of unclosed `<<`, each scanned
+        // forward again, which took minutes before the search had a budget.
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        for _ in 0..17 {
+            for _ in 0..32_000 {
+                pdf.extend_from_slice(b"<<");
+            }
+            pdf.extend_from_slice(b"(factur-x.xml)");
+        }
+        let reason = unreadable_reason(&pdf);
+        assert!(reason.contains("work limit"), "{reason}");
+    }
+
+    #[test]
+    fn many_name_mentions_unreadable_not_rejected() {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        for _ in 0..=MAX_NAME_OCCURRENCES {
+            pdf.extend_from_slice(b"<< /Names [(factur-x.xml) 4 0 R] >>\n");
+        }
+        let reason = unreadable_reason(&pdf);
+        assert!(reason.contains("work limit"), "{reason}");
     }
 
     #[test]

@@ -269,6 +269,9 @@ const CII_SELLER_LEGAL_ID: &[&str] = &[
 ];
 /// Depth below the root of the deepest path above; deeper elements are not named.
 const MAX_READ_DEPTH: usize = 5;
+/// Deepest element nesting accepted in a ready file. EN 16931 invoices stay under 15
+/// levels, and quick-xml's nesting counter overflows at 65 535.
+const MAX_XML_DEPTH: usize = 256;
 
 /// Checks the root element and namespace against the declared syntax, and reads BT-1
 /// (`cbc:ID` under the UBL root, `rsm:ExchangedDocument/ram:ID` in CII), whether the
@@ -279,7 +282,15 @@ const MAX_READ_DEPTH: usize = 5;
 /// `ram:SpecifiedLegalOrganization/ram:ID`) with scheme 0009, or 0002 when the value has
 /// 14 digits. A value that is not 14 digits is never taken as a SIRET.
 fn inspect_xml(content: &[u8], syntax: &str) -> Result<FileFacts, Problem> {
+    let malformed = |fr: &str, en: &str| {
+        problem(
+            "file.content_base64",
+            &format!("XML mal formé : {fr}"),
+            &format!("the XML is not well-formed: {en}"),
+        )
+    };
     let mut reader = NsReader::from_reader(content);
+    let mut root_closed = false;
     let mut buffer = Vec::new();
     let mut root: Option<(Vec<u8>, Vec<u8>)> = None;
     // Element names below the root, up to MAX_READ_DEPTH, and the true depth.
@@ -307,7 +318,24 @@ fn inspect_xml(content: &[u8], syntax: &str) -> Result<FileFacts, Problem> {
             ResolveResult::Bound(namespace) => namespace.as_ref().to_vec(),
             _ => Vec::new(),
         };
+        if root_closed {
+            let blank =
+                matches!(&event, Event::Text(text) if text.iter().all(u8::is_ascii_whitespace));
+            let allowed = blank || matches!(event, Event::Comment(_) | Event::PI(_) | Event::Eof);
+            if !allowed {
+                return Err(malformed(
+                    "contenu après l'élément racine",
+                    "content after the root element",
+                ));
+            }
+        }
         match event {
+            Event::DocType(_) => {
+                return Err(malformed(
+                    "déclaration DOCTYPE refusée (entités et DTD ne sont pas acceptées)",
+                    "DOCTYPE declaration rejected (entities and DTDs are not accepted)",
+                ))
+            }
             Event::Start(ref element) | Event::Empty(ref element) if root.is_none() => {
                 let local = element.local_name().as_ref().to_vec();
                 let found = (namespace, local);
@@ -316,27 +344,57 @@ fn inspect_xml(content: &[u8], syntax: &str) -> Result<FileFacts, Problem> {
                 root = Some(found);
                 // An empty root has no children, and the End branch never runs for it.
                 depth = usize::from(matches!(event, Event::Start(_)));
+                root_closed = depth == 0;
             }
             Event::Start(element) => {
                 depth += 1;
+                if depth > MAX_XML_DEPTH {
+                    return Err(malformed(
+                        &format!("éléments imbriqués sur plus de {MAX_XML_DEPTH} niveaux"),
+                        &format!("elements nested more than {MAX_XML_DEPTH} levels deep"),
+                    ));
+                }
                 if depth <= MAX_READ_DEPTH + 1 {
                     path.push(step_name(&namespace, element.local_name().as_ref()));
                     reading = element_to_read(syntax, &path, &element);
                     text.clear();
                 }
             }
-            Event::Text(content) if reading != Reading::Nothing => {
+            Event::Text(content) => {
                 let value = content.decode().map_err(unreadable_text)?;
-                text.push_str(&value);
+                if let Some(bad) = value.chars().find(|c| !is_xml_char(*c)) {
+                    return Err(malformed(
+                        &format!("caractère U+{:04X} interdit en XML 1.0", bad as u32),
+                        &format!("character U+{:04X} is not allowed in XML 1.0", bad as u32),
+                    ));
+                }
+                if reading != Reading::Nothing {
+                    text.push_str(&value);
+                }
             }
             // Since quick-xml 0.38 an entity or character reference is its own event.
-            Event::GeneralRef(reference) if reading != Reading::Nothing => {
-                if let Ok(Some(character)) = reference.resolve_char_ref() {
-                    text.push(character);
-                } else {
-                    let name = reference.decode().map_err(unreadable_text)?;
-                    let resolved = quick_xml::escape::resolve_predefined_entity(&name);
-                    text.push_str(resolved.unwrap_or_default());
+            Event::GeneralRef(reference) => {
+                let name = reference.decode().map_err(unreadable_text)?;
+                let resolved = match reference.resolve_char_ref() {
+                    Ok(Some(character)) if is_xml_char(character) => character.to_string(),
+                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&name) {
+                        Some(resolved) => resolved.to_owned(),
+                        None => {
+                            return Err(malformed(
+                                &format!("entité non définie &{name};"),
+                                &format!("undefined entity &{name};"),
+                            ))
+                        }
+                    },
+                    _ => {
+                        return Err(malformed(
+                            &format!("référence de caractère &{name}; interdite en XML 1.0"),
+                            &format!("character reference &{name}; is not allowed in XML 1.0"),
+                        ))
+                    }
+                };
+                if reading != Reading::Nothing {
+                    text.push_str(&resolved);
                 }
             }
             Event::End(_) => {
@@ -360,6 +418,7 @@ fn inspect_xml(content: &[u8], syntax: &str) -> Result<FileFacts, Problem> {
                     path.pop();
                 }
                 depth = depth.saturating_sub(1);
+                root_closed = depth == 0;
             }
             Event::Eof => break,
             _ => {}
@@ -372,6 +431,12 @@ fn inspect_xml(content: &[u8], syntax: &str) -> Result<FileFacts, Problem> {
             "file.content_base64",
             "aucun élément XML dans le fichier",
             "the file contains no XML element",
+        ));
+    }
+    if !root_closed {
+        return Err(malformed(
+            "le fichier s'arrête avant la fin de l'élément racine",
+            "the file ends before the root element is closed",
         ));
     }
     if syntax == SYNTAX_CII {
@@ -388,11 +453,17 @@ fn inspect_xml(content: &[u8], syntax: &str) -> Result<FileFacts, Problem> {
     }
 }
 
+/// Tells whether a character may appear in an XML 1.0 document (the `Char` production).
+fn is_xml_char(character: char) -> bool {
+    matches!(character,
+        '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
 fn unreadable_text(error: quick_xml::encoding::EncodingError) -> Problem {
     problem(
         "file.content_base64",
-        &format!("texte XML illisible : {error}"),
-        &format!("unreadable XML text: {error}"),
+        &format!("texte XML illisible ({error}) : le fichier doit être encodé en UTF-8"),
+        &format!("unreadable XML text ({error}): the file must be encoded in UTF-8"),
     )
 }
 
@@ -555,6 +626,44 @@ mod tests {
   <cbc:CustomizationID>x</cbc:CustomizationID><cbc:ID>U-1</cbc:ID>
   <cac:OrderReference><cbc:ID>not this</cbc:ID></cac:OrderReference>
 </Invoice>"#;
+
+    #[test]
+    fn malformed_xml_rejected() {
+        let deep = format!(
+            "{}{}{}",
+            UBL.replace("</Invoice>", "").trim_end(),
+            "<a>".repeat(MAX_XML_DEPTH + 1),
+            "</a>".repeat(MAX_XML_DEPTH + 1) + "</Invoice>"
+        );
+        let cases = [
+            (
+                UBL.replace("</Invoice>", ""),
+                "before the root element is closed",
+            ),
+            (format!("{UBL}<junk/>"), "content after the root element"),
+            (UBL.replace("U-1", "U&nope;1"), "undefined entity &nope;"),
+            (UBL.replace("U-1", "U&#1;1"), "&#1; is not allowed"),
+            (UBL.replace("U-1", "U\u{1}1"), "U+0001 is not allowed"),
+            (
+                format!("<!DOCTYPE Invoice [<!ENTITY x \"AB\">]>{UBL}"),
+                "DOCTYPE declaration rejected",
+            ),
+            (deep, "nested more than 256 levels"),
+        ];
+        for (xml, expected) in cases {
+            let problems =
+                parse_ready_file(&request(SYNTAX_UBL, "a.xml", xml.as_bytes())).unwrap_err();
+            assert_eq!(paths(&problems), ["file.content_base64"], "{expected}");
+            assert!(
+                problems[0].message_en.contains(expected),
+                "{expected}: {problems:?}"
+            );
+        }
+        // Predefined entities and valid character references are read.
+        let escaped = UBL.replace("U-1", "U&amp;&#x41;1");
+        let file = parse_ready_file(&request(SYNTAX_UBL, "a.xml", escaped.as_bytes())).unwrap();
+        assert_eq!(file.invoice_number.as_deref(), Some("U&A1"));
+    }
 
     #[test]
     fn ubl_number_read() {

@@ -498,17 +498,21 @@ mod tests {
 
     #[test]
     fn build_ready_file_errors_listed() {
-        // A Latin-1 file passes the submit checks but cannot be returned as a JSON string.
+        // Latin-1 text in a file without encoding declaration is not UTF-8, so the file is
+        // not well-formed, and both calls report it.
         let latin1 = xml_with_note(b"caf\xe9");
         let request = file_request("IN_DP_E1_UBL_INVOICE", "F124212.xml", &latin1);
-        assert!(validate(&request, None, Syntax::Ubl).is_ok());
-        let error = build_xml(&request, None, None, Syntax::Ubl).unwrap_err();
-        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_INVOICE);
-        assert_eq!(problem_paths(&error), ["file.content_base64"]);
-        assert!(
-            error.problems[0].message_en.contains("not UTF-8"),
-            "{error:?}"
-        );
+        for error in [
+            validate(&request, None, Syntax::Ubl).unwrap_err(),
+            build_xml(&request, None, None, Syntax::Ubl).unwrap_err(),
+        ] {
+            assert_eq!(error.code, Code::CHORUS_ERR_INVALID_INVOICE);
+            assert_eq!(problem_paths(&error), ["file.content_base64"]);
+            assert!(
+                error.problems[0].message_en.contains("unreadable XML text"),
+                "{error:?}"
+            );
+        }
 
         // A Factur-X whose XML this library cannot extract is valid but has no XML to show.
         use super::super::facturx_pdf::test_pdf::{pdf, stream, FILE_SPECIFICATION};
