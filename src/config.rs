@@ -272,7 +272,18 @@ impl Config {
                 ),
             ));
         }
-        let input: ConfigInput = serde_json::from_str(text).map_err(|error| {
+        let parsed = serde_json::from_str::<ConfigInput>(text);
+        // The configuration has no list, so any JSON array in valid JSON is misplaced.
+        if !matches!(&parsed, Err(error) if !error.is_data()) {
+            let misplaced = crate::invoice::parse::misplaced_arrays(text, &[]);
+            if !misplaced.is_empty() {
+                return Err(Error::with_problems(
+                    Code::CHORUS_ERR_INVALID_CONFIGURATION,
+                    misplaced,
+                ));
+            }
+        }
+        let input: ConfigInput = parsed.map_err(|error| {
             let secret_keys = ["client_secret", "technical_password"];
             let problems = crate::invoice::parse::structure_problems::<ConfigInput>(
                 text,
@@ -532,6 +543,14 @@ mod tests {
 
     const MINIMAL: &str = r#"{"client_id": "id", "client_secret": "s3cret",
         "technical_login": "TECH_1@cpro.fr", "technical_password": "p4ss"}"#;
+
+    #[test]
+    fn arrays_for_objects_rejected() {
+        let text = MINIMAL.replacen('{', r#"{"retry": [3, 100],"#, 1);
+        let error = Config::from_json(&text).unwrap_err();
+        assert_eq!(error.code, Code::CHORUS_ERR_INVALID_CONFIGURATION);
+        assert_eq!(error.problems[0].path, "retry");
+    }
 
     #[test]
     fn every_structure_problem_listed() {

@@ -347,6 +347,9 @@ fn duplicate_error(prepared: &Prepared, existing: Option<&Value>) -> Error {
 /// Marks a deposit error as leaving the outcome unknown, because the file gives no
 /// invoice number to search for.
 fn unknown_outcome_error(mut error: Error) -> Error {
+    // Calling again would send the file again without any search, so an ERP that
+    // retries on `retryable` must not do it here.
+    error.retryable = false;
     error.details = Some(json!({
         "deposit_outcome": "unknown",
         "lookup_error": null,

@@ -214,6 +214,8 @@ fn facturx_without_number_not_sent_again() {
     );
     let details = error.details.as_ref().expect("details");
     assert_eq!(details["deposit_outcome"], "unknown");
+    // Another call would send the file again without a search, so it is not retryable.
+    assert!(!error.retryable, "{error}");
     assert_eq!(requests_to(&sandbox, DEPOSIT), 1);
     assert_eq!(requests_to(&sandbox, SEARCH), 0);
 }

@@ -11,7 +11,7 @@ use chorus_pro::chorus_result as Code;
 use chorus_pro::client::Session;
 use chorus_pro::config::{Config, Language};
 use chorus_pro::error::Error;
-use chorus_pro::invoice::parse_invoice;
+use chorus_pro::invoice::{requests, Syntax};
 use serde_json::{json, Value};
 
 const USAGE: &str = "\
@@ -19,14 +19,16 @@ usage: chorus [--config FILE] [--json] COMMAND [ARGUMENTS]
 
 Commands:
   test-connection          test the PISTE and Chorus Pro settings step by step
-  submit INVOICE.json      validate, write as UBL 2.1 and deposit an invoice
+  submit INVOICE.json      validate, write and deposit an invoice (UBL 2.1 unless the
+                           invoice or the configuration names CII), or deposit a
+                           ready file given as {\"file\": ...}
   status REFERENCE         read a deposit report and the invoices it created, given a
                            flux number (CPP...), or follow one invoice given its portal
                            id (digits only) or its invoice number
   lookup-buyer SIRET       show whether a public buyer needs a service code or an
                            engagement number, and its active services
-  validate INVOICE.json    list every problem of an invoice; sends nothing
-  build-xml INVOICE.json   print the UBL 2.1 file that submit would deposit
+  validate INVOICE.json    list every problem of an invoice or ready file; sends nothing
+  build-xml INVOICE.json   print the XML file that submit would deposit
 
 Options:
   --config FILE   configuration JSON, the same as chorus_configure takes
@@ -151,42 +153,36 @@ fn single_argument<'a>(options: &'a Options, name: &str) -> Result<&'a str, Fail
 fn run(options: &Options) -> Result<(), Failure> {
     match options.command.as_str() {
         "test-connection" | "submit" | "status" | "lookup-buyer" => run_portal_command(options),
-        "validate" => {
+        "validate" | "build-xml" => {
             let config = load_config(options, false)?;
             let language = config
                 .as_ref()
                 .map_or(Language::Fr, |config| config.language);
             let path = single_argument(options, "INVOICE.json")?;
-            let invoice = parse_invoice(&read_text(path)?)
-                .map_err(|problems| Failure::Library(invalid_invoice(problems), language))?;
+            let request = read_text(path)?;
             let bank = config
                 .as_ref()
                 .and_then(|config| config.bank_account.as_ref());
-            let problems = invoice.validate(bank);
-            if !problems.is_empty() {
-                return Err(Failure::Library(invalid_invoice(problems), language));
+            // The same syntax as submit: the invoice's own, else the configuration's.
+            let syntax = config
+                .as_ref()
+                .map_or(Syntax::default(), |config| config.syntax);
+            let library = |error| Failure::Library(error, language);
+            if options.command == "validate" {
+                let result = requests::validate(&request, bank, syntax).map_err(library)?;
+                print_result(options.json, &result, || {
+                    label(language, "Facture valide.", "Invoice is valid.").to_owned()
+                });
+                return Ok(());
             }
-            print_result(
-                options.json,
-                &json!({"valid": true, "problems": []}),
-                || label(language, "Facture valide.", "Invoice is valid.").to_owned(),
-            );
-            Ok(())
-        }
-        "build-xml" => {
-            let config = load_config(options, false)?;
-            let language = config
-                .as_ref()
-                .map_or(Language::Fr, |config| config.language);
-            let path = single_argument(options, "INVOICE.json")?;
-            let bank = config
-                .as_ref()
-                .and_then(|config| config.bank_account.clone());
-            let xml = parse_invoice(&read_text(path)?)
-                .and_then(|invoice| invoice.to_ubl(bank.as_ref()))
-                .map_err(|problems| Failure::Library(invalid_invoice(problems), language))?;
+            let result = requests::build_xml(&request, None, bank, syntax).map_err(library)?;
+            if options.json {
+                print_result(true, &result, String::new);
+                return Ok(());
+            }
+            let xml = result["xml"].as_str().unwrap_or_default();
             std::io::stdout()
-                .write_all(&xml)
+                .write_all(xml.as_bytes())
                 .map_err(|error| Failure::Usage(format!("cannot write the XML: {error}")))?;
             Ok(())
         }
@@ -194,10 +190,6 @@ fn run(options: &Options) -> Result<(), Failure> {
             "unknown command {other}; run chorus --help"
         ))),
     }
-}
-
-fn invalid_invoice(problems: Vec<chorus_pro::invoice::Problem>) -> Error {
-    Error::with_problems(Code::CHORUS_ERR_INVALID_INVOICE, problems)
 }
 
 fn run_portal_command(options: &Options) -> Result<(), Failure> {

@@ -4,6 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
+use base64::Engine;
 use serde_json::Value;
 
 struct Sandbox {
@@ -179,7 +180,47 @@ fn validate_and_build_offline() {
     let xml = chorus(&["build-xml", &sample_invoice()]);
     assert_eq!(xml.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&xml.stdout).contains("<cbc:ID>F124212</cbc:ID>"));
+
+    // The syntax is the one submit uses: the invoice's own, else the configuration's.
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/invoices");
+    let cii_invoice = format!("{examples}/facturx-cii-en16931.json");
+    let xml = chorus(&["build-xml", &cii_invoice]);
+    assert_eq!(xml.status.code(), Some(0), "{xml:?}");
+    assert!(String::from_utf8_lossy(&xml.stdout).contains("<rsm:CrossIndustryInvoice"));
+    let config = directory.join("cii-config.json");
+    std::fs::write(
+        &config,
+        r#"{"syntax": "cii", "client_id": "a", "client_secret": "b",
+            "technical_login": "c", "technical_password": "d"}"#,
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let credit_note = format!("{examples}/credit-note.json");
+    let xml = chorus(&["--config", config, "build-xml", &credit_note]);
+    assert_eq!(xml.status.code(), Some(0), "{xml:?}");
+    assert!(String::from_utf8_lossy(&xml.stdout).contains("<rsm:CrossIndustryInvoice"));
+
+    // A ready file is checked and printed as deposit would send it.
+    let ready = directory.join("ready.json");
+    let ubl = String::from_utf8(xml_of_sample()).unwrap();
+    let request = serde_json::json!({"file": {
+        "syntax": "IN_DP_E1_UBL_INVOICE",
+        "file_name": "F124212.xml",
+        "content_base64": base64::engine::general_purpose::STANDARD.encode(ubl.as_bytes()),
+    }});
+    std::fs::write(&ready, request.to_string()).unwrap();
+    let valid = chorus(&["--json", "validate", ready.to_str().unwrap()]);
+    assert_eq!(valid.status.code(), Some(0), "{valid:?}");
+    let result: Value = serde_json::from_slice(&valid.stdout).unwrap();
+    assert_eq!(result["invoice_number"], "F124212");
+    let printed = chorus(&["build-xml", ready.to_str().unwrap()]);
+    assert_eq!(String::from_utf8_lossy(&printed.stdout), ubl);
     std::fs::remove_dir_all(directory).unwrap();
+}
+
+/// Writes the sample invoice as UBL with the CLI.
+fn xml_of_sample() -> Vec<u8> {
+    chorus(&["build-xml", &sample_invoice()]).stdout
 }
 
 #[test]

@@ -8,9 +8,79 @@ use super::model::Invoice;
 use super::Problem;
 
 /// Parses the ERP's invoice JSON. Syntax errors, wrong types, missing required fields and
-/// unknown keys come back as one [`Problem`] whose path names the field.
+/// unknown keys come back as [`Problem`]s whose paths name the fields.
 pub fn parse_invoice(json: &str) -> Result<Invoice, Vec<Problem>> {
-    serde_json::from_str(json).map_err(|error| structure_problems::<Invoice>(json, &error, &[]))
+    let parsed = serde_json::from_str::<Invoice>(json);
+    // Arrays are looked for in valid JSON only, so a syntax error keeps its position.
+    let syntax_error = matches!(&parsed, Err(error) if !error.is_data());
+    if !syntax_error {
+        let misplaced = misplaced_arrays(json, INVOICE_LIST_KEYS);
+        if !misplaced.is_empty() {
+            return Err(misplaced);
+        }
+    }
+    parsed.map_err(|error| structure_problems::<Invoice>(json, &error, &[]))
+}
+
+/// Keys of the invoice JSON whose value is an array of objects; every other value that
+/// serde would read as an object must be a JSON object.
+const INVOICE_LIST_KEYS: &[&str] = &[
+    "additional_credit_transfers",
+    "allowances",
+    "attachments",
+    "attributes",
+    "charges",
+    "classifications",
+    "identifiers",
+    "lines",
+    "notes",
+    "preceding_invoices",
+    "vat_exemptions",
+];
+
+/// Lists the arrays of `json` that stand where an object is expected: serde reads an
+/// array as an object's fields in order, so `"payee": ["Factor"]` would otherwise be a
+/// payee named Factor. An array is allowed only as the value of a key in `list_keys`.
+pub(crate) fn misplaced_arrays(json: &str, list_keys: &[&str]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    walk(json.as_bytes(), |stack| {
+        let allowed = matches!(
+            stack.last(),
+            Some(Container::Object { key: Some(key) }) if list_keys.contains(&key.as_str())
+        );
+        if !allowed {
+            let path = container_path(stack);
+            let (shown_fr, shown_en) = if path.is_empty() {
+                ("(racine)".to_owned(), "(root)".to_owned())
+            } else {
+                (path.clone(), path.clone())
+            };
+            problems.push(Problem {
+                message_fr: format!(
+                    "type invalide à {shown_fr} : tableau JSON, attendu un objet ou une valeur"
+                ),
+                message_en: format!(
+                    "invalid type at {shown_en}: JSON array, expected an object or a value"
+                ),
+                path,
+            });
+        }
+        allowed
+    });
+    problems
+}
+
+/// Joins the keys and indexes of the open containers into a path such as `lines[2].x`.
+fn container_path(stack: &[Container]) -> String {
+    let mut path = String::new();
+    for container in stack {
+        match container {
+            Container::Object { key: Some(key) } => path = join_key(&path, key),
+            Container::Object { key: None } => {}
+            Container::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
 }
 
 /// Most structure problems collected from one document, so that several misspelt keys
@@ -192,7 +262,13 @@ enum Container {
 
 /// Rebuilds the JSON path (`lines[2].vat_rate`) of the value being read at `offset`.
 fn path_at(json: &str, offset: usize) -> String {
-    let bytes = &json.as_bytes()[..offset];
+    container_path(&walk(&json.as_bytes()[..offset], |_| true))
+}
+
+/// Walks JSON text and returns the containers still open at its end, each object with its
+/// current key. `on_array` sees the open containers before each `[`; the walk stops when
+/// it returns `false`.
+fn walk(bytes: &[u8], mut on_array: impl FnMut(&[Container]) -> bool) -> Vec<Container> {
     let mut stack: Vec<Container> = Vec::new();
     let mut expecting_key = false;
     let mut position = 0;
@@ -203,6 +279,9 @@ fn path_at(json: &str, offset: usize) -> String {
                 expecting_key = true;
             }
             b'[' => {
+                if !on_array(&stack) {
+                    return stack;
+                }
                 stack.push(Container::Array { index: 0 });
                 expecting_key = false;
             }
@@ -238,15 +317,7 @@ fn path_at(json: &str, offset: usize) -> String {
         position += 1;
     }
 
-    let mut path = String::new();
-    for container in &stack {
-        match container {
-            Container::Object { key: Some(key) } => path = join_key(&path, key),
-            Container::Object { key: None } => {}
-            Container::Array { index } => path.push_str(&format!("[{index}]")),
-        }
-    }
-    path
+    stack
 }
 
 /// Translates serde_json's English messages, and the decimal and code messages of this
@@ -333,6 +404,37 @@ mod tests {
         let problems = parse_invoice(&value.to_string()).unwrap_err();
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["colour", "number"], "{problems:#?}");
+    }
+
+    #[test]
+    fn arrays_for_objects_rejected() {
+        let cases = [
+            ("\"payee\": [\"Factor\"], \"number\"", "payee"),
+            (
+                "\"validator\": [\"41234567000001\"], \"number\"",
+                "validator",
+            ),
+        ];
+        for (replacement, path) in cases {
+            let json = SAMPLE.replacen("\"number\"", replacement, 1);
+            let problems = parse_invoice(&json).unwrap_err();
+            let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+            assert_eq!(paths, [path]);
+            assert!(
+                problems[0].message_en.contains("JSON array"),
+                "{problems:?}"
+            );
+        }
+        let nested = SAMPLE.replacen(
+            "\"item_name\"",
+            "\"period\": [\"2026-01-01\"], \"item_name\"",
+            1,
+        );
+        let problems = parse_invoice(&nested).unwrap_err();
+        assert_eq!(problems[0].path, "lines[0].period");
+        let problems = parse_invoice(&format!("[{SAMPLE}]")).unwrap_err();
+        assert_eq!(problems[0].path, "");
+        assert!(problems[0].message_en.contains("(root)"), "{problems:?}");
     }
 
     #[test]

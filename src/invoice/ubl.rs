@@ -405,7 +405,10 @@ impl UblWriter<'_> {
         let instructions = invoice.payment_instructions.as_ref();
         let remittance =
             instructions.and_then(|instructions| instructions.remittance_information.as_deref());
-        let means_text = instructions.and_then(|instructions| instructions.means_text.as_deref());
+        // UBL allows the payment means text once per document (UBL-SR-46).
+        let means_text = instructions
+            .and_then(|instructions| instructions.means_text.as_deref())
+            .filter(|_| first);
         self.out.term(terms::BG_16).start("cac:PaymentMeans")?;
         self.out
             .term(terms::BT_81)

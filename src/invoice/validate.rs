@@ -384,6 +384,16 @@ impl Invoice {
                 None,
             );
             if let Some(debit) = &instructions.direct_debit {
+                let empty = debit.mandate_reference.is_none()
+                    && debit.creditor_identifier.is_none()
+                    && debit.debited_account.is_none();
+                if empty {
+                    checker.add(
+                        "payment_instructions.direct_debit",
+                        "prélèvement vide : donner mandate_reference, creditor_identifier ou debited_account, ou omettre direct_debit".to_owned(),
+                        "empty direct debit: give mandate_reference, creditor_identifier or debited_account, or leave direct_debit out".to_owned(),
+                    );
+                }
                 let fields = [
                     ("mandate_reference", &debit.mandate_reference),
                     ("creditor_identifier", &debit.creditor_identifier),
@@ -441,19 +451,27 @@ impl Invoice {
         }
 
         let transfer = codes::CREDIT_TRANSFER_MEANS.contains(&means_code);
-        let explicit_account = self
-            .payment_instructions
-            .as_ref()
-            .is_some_and(|instructions| {
-                instructions.credit_transfer.is_some()
-                    || !instructions.additional_credit_transfers.is_empty()
-            });
-        if explicit_account && !transfer {
-            checker.add(
-                "payment_instructions.credit_transfer",
-                format!("compte bancaire donné avec le code {means_code} : il ne sert qu'aux virements (30, 31, 42)"),
-                format!("bank account given with code {means_code}: it is only used by credit transfers (30, 31, 42)"),
-            );
+        // An account given with a code that pays no account is reported where it is.
+        if !transfer {
+            if let Some(instructions) = &self.payment_instructions {
+                let given = [
+                    (
+                        "payment_instructions.credit_transfer",
+                        instructions.credit_transfer.is_some(),
+                    ),
+                    (
+                        "payment_instructions.additional_credit_transfers",
+                        !instructions.additional_credit_transfers.is_empty(),
+                    ),
+                ];
+                for (path, _) in given.into_iter().filter(|(_, present)| *present) {
+                    checker.add(
+                        path,
+                        format!("compte bancaire donné avec le code {means_code} : il ne sert qu'aux virements (30, 31, 42)"),
+                        format!("bank account given with code {means_code}: it is only used by credit transfers (30, 31, 42)"),
+                    );
+                }
+            }
         }
         match self.payee_account(default_bank) {
             Some((account, AccountSource::Configuration)) => {

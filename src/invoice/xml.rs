@@ -89,8 +89,16 @@ impl XmlOut {
         text: &str,
     ) -> io::Result<()> {
         self.start_with(name, attributes)?;
-        let escaped = BytesText::from_escaped(partial_escape(text));
-        self.xml.write_event(Event::Text(escaped))?;
+        let escaped = partial_escape(text);
+        // A raw carriage return would come back as a line feed from any XML parser
+        // (end-of-line handling), so it is written as a character reference.
+        let escaped = if escaped.contains('\r') {
+            std::borrow::Cow::Owned(escaped.replace('\r', "&#13;"))
+        } else {
+            escaped
+        };
+        self.xml
+            .write_event(Event::Text(BytesText::from_escaped(escaped)))?;
         self.end(name)
     }
 
@@ -174,6 +182,14 @@ mod tests {
             assert!(!safe.ends_with('-'), "{case:?} gave {safe:?}");
             assert!(!safe.contains('\u{0}'), "{case:?} gave {safe:?}");
         }
+    }
+
+    #[test]
+    fn carriage_return_kept_as_reference() {
+        let mut out = XmlOut::new(false);
+        out.element("Note", "a\r\nb <c>").unwrap();
+        let xml = String::from_utf8(out.finish()).unwrap();
+        assert_eq!(xml.trim(), "<Note>a&#13;\nb &lt;c&gt;</Note>");
     }
 
     #[test]

@@ -188,6 +188,11 @@ mod tests {
         assert!(payee.contains(r#"<cbc:CompanyID schemeID="0002">552100554</cbc:CompanyID>"#));
         let means: Vec<&str> = xml.split("<cac:PaymentMeans>").skip(1).collect();
         assert_eq!(means.len(), 2);
+        // UBL allows the payment means text once (UBL-SR-46).
+        let mut invoice = parse_invoice(A9).expect("A9 example parses");
+        invoice.payment_instructions.as_mut().unwrap().means_text = Some("Virement".to_owned());
+        let with_text = String::from_utf8(invoice.to_ubl(None).unwrap()).unwrap();
+        assert_eq!(with_text.matches(r#"name="Virement""#).count(), 1);
         assert!(means[0].contains("FR7630006000011234567890189"));
         assert!(means[1].contains("FR7610107001011234567890129"));
         assert!(means[1].contains("<cbc:PaymentID>ST-2026-0042</cbc:PaymentID>"));

@@ -11,6 +11,13 @@ impl Invoice {
         self.check_validator(checker);
         if let Some(payee) = &self.payee {
             checker.text("payee.name", &payee.name, None);
+            if payee.name.trim() == self.seller.name.trim() {
+                checker.add(
+                    "payee.name",
+                    "le bénéficiaire porte le nom du vendeur : retirer payee, qui ne sert qu'à un bénéficiaire autre que le vendeur (UBL-SR-19)".to_owned(),
+                    "the payee has the seller's name: leave payee out, it is only for a payee other than the seller (UBL-SR-19)".to_owned(),
+                );
+            }
             if let Some(identifier) = &payee.identifier {
                 payee_identifier(checker, "payee.identifier", identifier);
             }
@@ -57,6 +64,13 @@ impl Invoice {
                 "validator.siret",
                 "la structure valideuse est le titulaire du marché, pas le fournisseur lui-même : SIRET identique à seller.siret".to_owned(),
                 "the validating structure is the main contractor, not the supplier itself: same SIRET as seller.siret".to_owned(),
+            );
+        }
+        if self.buyer.siret.as_deref() == Some(validator.siret.as_str()) {
+            checker.add(
+                "validator.siret",
+                "la structure valideuse est le titulaire du marché, pas l'acheteur : SIRET identique à buyer.siret".to_owned(),
+                "the validating structure is the main contractor, not the buyer: same SIRET as buyer.siret".to_owned(),
             );
         }
         checker.optional_text(
@@ -174,6 +188,20 @@ mod tests {
     }
 
     #[test]
+    fn payee_and_validator_not_other_parties() {
+        let problems = problems_after(|invoice| {
+            invoice.payee.as_mut().unwrap().name = invoice.seller.name.clone();
+        });
+        assert_eq!(problem_paths(&problems), ["payee.name"]);
+        assert!(problems[0].message_en.contains("UBL-SR-19"));
+        let problems = problems_after(|invoice| {
+            invoice.validator.as_mut().unwrap().siret = invoice.buyer.siret.clone().unwrap();
+        });
+        assert_eq!(problem_paths(&problems), ["validator.siret"]);
+        assert!(problems[0].message_en.contains("not the buyer"));
+    }
+
+    #[test]
     fn vat_point_date_code_from_list() {
         for code in ["3", "35", "432"] {
             let problems =
@@ -198,12 +226,13 @@ mod tests {
             problem_paths(&problems),
             ["payment_instructions.additional_credit_transfers[1].iban"]
         );
+        // The problem names the key the invoice gives, not the one it leaves out.
         let problems = problems_after(|invoice| {
             invoice.payment_instructions.as_mut().unwrap().means_code = Some("49".to_owned());
         });
-        assert!(
-            problem_paths(&problems).contains(&"payment_instructions.credit_transfer"),
-            "{problems:#?}"
+        assert_eq!(
+            problem_paths(&problems),
+            ["payment_instructions.additional_credit_transfers"]
         );
     }
 

@@ -1309,6 +1309,18 @@ fn direct_debit_only_with_code_49() {
         invoice.seller.bank_account = None;
     });
     assert_eq!(problems, Vec::<Problem>::new());
+    let problems = problems_after(|invoice| {
+        let instructions = invoice.payment_instructions.as_mut().unwrap();
+        instructions.means_code = Some("49".to_owned());
+        instructions.credit_transfer = None;
+        instructions.direct_debit = Some(serde_json::from_str("{}").unwrap());
+        invoice.seller.bank_account = None;
+    });
+    assert_problem(
+        &problems,
+        "payment_instructions.direct_debit",
+        "empty direct debit",
+    );
 }
 
 #[test]
