@@ -22,8 +22,8 @@ pub fn parse_invoice(json: &str) -> Result<Invoice, Vec<Problem>> {
     parsed.map_err(|error| structure_problems::<Invoice>(json, &error, &[]))
 }
 
-/// Keys of the invoice JSON whose value is an array of objects; every other value that
-/// serde would read as an object must be a JSON object.
+/// Keys of the invoice JSON whose value is an array of objects. Every other array is
+/// misplaced, because serde would read it as an object.
 const INVOICE_LIST_KEYS: &[&str] = &[
     "additional_credit_transfers",
     "allowances",
@@ -266,8 +266,8 @@ fn path_at(json: &str, offset: usize) -> String {
 }
 
 /// Walks JSON text and returns the containers still open at its end, each object with its
-/// current key. `on_array` sees the open containers before each `[`; the walk stops when
-/// it returns `false`.
+/// current key. `on_array` gets the open containers before each `[`, and the walk stops
+/// when it returns `false`.
 fn walk(bytes: &[u8], mut on_array: impl FnMut(&[Container]) -> bool) -> Vec<Container> {
     let mut stack: Vec<Container> = Vec::new();
     let mut expecting_key = false;
