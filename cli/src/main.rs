@@ -342,13 +342,25 @@ fn describe_status(status: &Value, language: Language) -> String {
         .map(Vec::as_slice)
         .unwrap_or_default()
     {
-        lines.push(format!(
-            "  {} {} (id {}): {}",
-            label(language, "facture", "invoice"),
-            text(&invoice["invoice_number"]),
-            text(&invoice["portal_invoice_id"]),
-            text(&invoice["status"]),
-        ));
+        // An invoice the portal did not create has no id and no status, only an outcome.
+        let line = if invoice["portal_invoice_id"].is_null() {
+            format!(
+                "  {} {}: {} ({})",
+                label(language, "facture", "invoice"),
+                text(&invoice["invoice_number"]),
+                text(&invoice["deposit_outcome"]),
+                text(&invoice["reason"]),
+            )
+        } else {
+            format!(
+                "  {} {} (id {}): {}",
+                label(language, "facture", "invoice"),
+                text(&invoice["invoice_number"]),
+                text(&invoice["portal_invoice_id"]),
+                text(&invoice["status"]),
+            )
+        };
+        lines.push(line);
     }
     if status["final"] != true {
         lines.push(format!(
@@ -423,9 +435,17 @@ fn print_error(error: &Error, language: Language, as_json: bool) {
     if let Some(steps) = object["details"].get("steps") {
         eprintln!("{}", describe_steps(steps, language));
     }
-    eprintln!(
-        "{}: {}",
-        label(language, "à vérifier", "check"),
+    // The library's hint speaks to a program calling chorus_configure; here the
+    // configuration is the --config file.
+    let hint = if error.code == Code::CHORUS_ERR_INVALID_CONFIGURATION {
+        label(
+            language,
+            "corrigez chaque clé listée dans le fichier de --config, puis relancez la commande.",
+            "fix each key listed in the --config file, then run the command again.",
+        )
+        .to_owned()
+    } else {
         text(&object["hint"])
-    );
+    };
+    eprintln!("{}: {hint}", label(language, "à vérifier", "check"));
 }

@@ -46,7 +46,8 @@ pub(crate) fn misplaced_arrays(json: &str, list_keys: &[&str]) -> Vec<Problem> {
     walk(json.as_bytes(), |stack| {
         let allowed = matches!(
             stack.last(),
-            Some(Container::Object { key: Some(key) }) if list_keys.contains(&key.as_str())
+            Some(Container::Object { key: Some(key) })
+                if list_keys.iter().any(|list_key| list_key.as_bytes() == *key)
         );
         if !allowed {
             let path = container_path(stack);
@@ -75,7 +76,9 @@ fn container_path(stack: &[Container]) -> String {
     let mut path = String::new();
     for container in stack {
         match container {
-            Container::Object { key: Some(key) } => path = join_key(&path, key),
+            Container::Object { key: Some(key) } => {
+                path = join_key(&path, &String::from_utf8_lossy(key));
+            }
             Container::Object { key: None } => {}
             Container::Array { index } => path.push_str(&format!("[{index}]")),
         }
@@ -255,8 +258,9 @@ fn join_key(path: &str, key: &str) -> String {
     }
 }
 
-enum Container {
-    Object { key: Option<String> },
+/// An open JSON container; an object keeps the raw bytes of its current key.
+enum Container<'a> {
+    Object { key: Option<&'a [u8]> },
     Array { index: usize },
 }
 
@@ -268,7 +272,10 @@ fn path_at(json: &str, offset: usize) -> String {
 /// Walks JSON text and returns the containers still open at its end, each object with its
 /// current key. `on_array` gets the open containers before each `[`, and the walk stops
 /// when it returns `false`.
-fn walk(bytes: &[u8], mut on_array: impl FnMut(&[Container]) -> bool) -> Vec<Container> {
+fn walk<'a>(
+    bytes: &'a [u8],
+    mut on_array: impl FnMut(&[Container<'a>]) -> bool,
+) -> Vec<Container<'a>> {
     let mut stack: Vec<Container> = Vec::new();
     let mut expecting_key = false;
     let mut position = 0;
@@ -305,9 +312,8 @@ fn walk(bytes: &[u8], mut on_array: impl FnMut(&[Container]) -> bool) -> Vec<Con
                 }
                 if expecting_key {
                     let end = position.min(bytes.len());
-                    let key = String::from_utf8_lossy(&bytes[start..end]).into_owned();
                     if let Some(Container::Object { key: current }) = stack.last_mut() {
-                        *current = Some(key);
+                        *current = Some(&bytes[start..end]);
                     }
                     expecting_key = false;
                 }
