@@ -209,6 +209,8 @@ pub(crate) fn problem_from_serde(json: &str, error: &serde_json::Error) -> Probl
         Some(end) => &full[..end],
         None => full.as_str(),
     };
+    let plain = json_type_names(message);
+    let message = plain.as_str();
     let offset = byte_offset(json, error.line(), error.column());
     let mut path = path_at(json, offset);
 
@@ -328,6 +330,65 @@ fn walk<'a>(
 
 /// Translates serde_json's English messages, and the decimal and code messages of this
 /// crate, into French. Details without a fixed wording stay in English after a colon.
+/// Replaces serde's Rust type names in a type error with JSON ones: `map` and
+/// `struct Seller` become object, `sequence` becomes array, `u64` an integer.
+fn json_type_names(message: &str) -> String {
+    let Some(detail) = message.strip_prefix("invalid type: ") else {
+        return message.to_owned();
+    };
+    let (found, expected) = detail.split_once(", expected ").unwrap_or((detail, ""));
+    let found = match found {
+        "map" => "object",
+        "sequence" => "array",
+        other => other,
+    };
+    let expected = if expected.starts_with("struct ") || expected == "a map" {
+        "an object"
+    } else if expected == "a sequence" {
+        "an array"
+    } else if expected.starts_with('u') || expected.starts_with('i') && expected.len() <= 5 {
+        "an integer"
+    } else {
+        expected
+    };
+    format!("invalid type: {found}, expected {expected}")
+}
+
+/// Translates the JSON type words of a type error detail.
+fn french_type_words(detail: &str) -> String {
+    let words = [
+        ("an object", "un objet"),
+        ("an array", "un tableau"),
+        ("an integer", "un entier"),
+        ("a string", "une chaîne"),
+        ("a boolean", "un booléen"),
+        ("a decimal", "un nombre décimal"),
+        ("object", "objet"),
+        ("array", "tableau"),
+        ("string", "chaîne"),
+        ("integer", "entier"),
+        ("floating point", "nombre à virgule"),
+        ("boolean", "booléen"),
+        (", expected ", ", attendu "),
+    ];
+    // Quoted parts are the ERP's own values and stay as they are.
+    detail
+        .split('"')
+        .enumerate()
+        .map(|(index, part)| {
+            if index % 2 == 1 {
+                return part.to_owned();
+            }
+            words
+                .iter()
+                .fold(part.to_owned(), |text, (english, french)| {
+                    text.replace(english, french)
+                })
+        })
+        .collect::<Vec<_>>()
+        .join("\"")
+}
+
 fn translate(message: &str) -> String {
     if let Some(field) = quoted_name(message, "unknown field `") {
         return match message.split_once("expected one of ") {
@@ -366,7 +427,7 @@ fn translate(message: &str) -> String {
     ];
     for (english, french) in prefixes {
         if let Some(detail) = message.strip_prefix(english) {
-            return format!("{french} : {}", detail.trim());
+            return format!("{french} : {}", french_type_words(detail.trim()));
         }
     }
     format!("JSON mal formé : {message}")
@@ -441,6 +502,23 @@ mod tests {
         let problems = parse_invoice(&format!("[{SAMPLE}]")).unwrap_err();
         assert_eq!(problems[0].path, "");
         assert!(problems[0].message_en.contains("(root)"), "{problems:?}");
+    }
+
+    #[test]
+    fn type_errors_name_json_types() {
+        let json = SAMPLE.replacen("\"number\"", "\"payee\": \"a string value\", \"number\"", 1);
+        let problems = parse_invoice(&json).unwrap_err();
+        assert_eq!(problems[0].path, "payee");
+        let english = &problems[0].message_en;
+        assert!(
+            english.starts_with("invalid type: string \"a string value\", expected an object"),
+            "{english}"
+        );
+        let french = &problems[0].message_fr;
+        assert!(
+            french.starts_with("type invalide : chaîne \"a string value\", attendu un objet"),
+            "{french}"
+        );
     }
 
     #[test]
