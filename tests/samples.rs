@@ -299,12 +299,8 @@ fn ubl_facts(root: &Node) -> BTreeMap<String, Value> {
         .collect();
     put("item_attributes", Value::from(attributes));
 
-    let mut references = Vec::new();
-    let mut add = |term: &str, value: Option<String>| {
-        if let Some(value) = value.filter(|value| !value.is_empty()) {
-            references.push(format!("{term} {value}"));
-        }
-    };
+    let mut references: Vec<(&str, Option<String>)> = Vec::new();
+    let mut add = |term, value| references.push((term, value));
     add("BT-11", root.text_at("ProjectReference/ID"));
     add("BT-14", root.text_at("OrderReference/SalesOrderID"));
     add("BT-15", root.text_at("ReceiptDocumentReference/ID"));
@@ -319,9 +315,18 @@ fn ubl_facts(root: &Node) -> BTreeMap<String, Value> {
         };
         add(term, document.text_at("ID"));
     }
-    references.sort();
-    put("other_references", Value::from(references));
+    put("other_references", reference_facts(references));
     facts
+}
+
+/// Formats the references found as sorted `BT-n value` strings, leaving out empty ones.
+fn reference_facts(found: Vec<(&str, Option<String>)>) -> Value {
+    let mut references: Vec<String> = found
+        .into_iter()
+        .filter_map(|(term, value)| Some(format!("{term} {}", value.filter(|v| !v.is_empty())?)))
+        .collect();
+    references.sort();
+    Value::from(references)
 }
 
 /// Returns the trimmed text of each node.
@@ -517,12 +522,8 @@ fn cii_facts(root: &Node) -> BTreeMap<String, Value> {
         .collect();
     put("item_attributes", Value::from(attributes));
 
-    let mut references = Vec::new();
-    let mut add = |term: &str, value: Option<String>| {
-        if let Some(value) = value.filter(|value| !value.is_empty()) {
-            references.push(format!("{term} {value}"));
-        }
-    };
+    let mut references: Vec<(&str, Option<String>)> = Vec::new();
+    let mut add = |term, value| references.push((term, value));
     let delivery = transaction.first("ApplicableHeaderTradeDelivery");
     add("BT-11", agreement.text_at("SpecifiedProcuringProject/ID"));
     add(
@@ -553,8 +554,7 @@ fn cii_facts(root: &Node) -> BTreeMap<String, Value> {
         };
         add(term, document.text_at("IssuerAssignedID"));
     }
-    references.sort();
-    put("other_references", Value::from(references));
+    put("other_references", reference_facts(references));
     facts
 }
 

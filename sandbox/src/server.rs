@@ -27,8 +27,8 @@ const MAX_CONNECTIONS: usize = 512;
 /// Pause after a failed `accept`, such as when the process has no file descriptor left.
 const ACCEPT_RETRY_PAUSE: Duration = Duration::from_millis(10);
 
-/// Counts a repeated event and returns when to log it: at the first occurrence, then at
-/// most once a second with the number seen since the last log line.
+/// Counts a repeated event for a rate-limited log line. [`RepeatCounter::count_and_report`]
+/// returns the number to log at the first occurrence, then at most once a second.
 #[derive(Default)]
 struct RepeatCounter {
     since_report: u64,
@@ -36,6 +36,8 @@ struct RepeatCounter {
 }
 
 impl RepeatCounter {
+    /// Counts one occurrence. Returns the occurrences since the last log line when one is
+    /// due, or `None` within a second of it.
     fn count_and_report(&mut self) -> Option<u64> {
         self.since_report += 1;
         let due = self
@@ -131,7 +133,7 @@ fn accept_connections(
     tls: Option<Arc<ServerConfig>>,
 ) {
     let active = Arc::new(AtomicUsize::new(0));
-    let mut refused = RepeatCounter::default();
+    let mut over_limit = RepeatCounter::default();
     for stream in listener.incoming() {
         if app.stop.load(Ordering::SeqCst) {
             return;
@@ -147,7 +149,7 @@ fn accept_connections(
             }
         };
         if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-            if let Some(count) = refused.count_and_report() {
+            if let Some(count) = over_limit.count_and_report() {
                 log::warn!(
                     "{MAX_CONNECTIONS} connections open already, so {count} new one(s) got 503 \
                      in the last second"

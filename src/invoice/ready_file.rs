@@ -558,9 +558,8 @@ fn check_root((namespace, local): &(Vec<u8>, Vec<u8>), syntax: &str) -> Result<(
 
 /// Checks a Factur-X PDF and reads its embedded CII (see [`facturx_pdf`]).
 ///
-/// A PDF whose `factur-x.xml` this reader cannot extract is accepted without invoice
-/// number. An extracted XML that is not a CII invoice with a number is rejected, as the
-/// portal would reject the file.
+/// Accepts a PDF whose `factur-x.xml` this reader cannot extract, without invoice number.
+/// Rejects an extracted XML that is not a CII invoice with a number, as the portal would.
 fn inspect_pdf(content: &[u8]) -> Result<(FileFacts, InvoiceXml), Problem> {
     let xml = match facturx_pdf::read_embedded_xml(content)? {
         EmbeddedXml::Found(xml) => xml,

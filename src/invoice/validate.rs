@@ -454,7 +454,7 @@ impl Invoice {
         // An account given with a code that pays no account is reported where it is.
         if !transfer {
             if let Some(instructions) = &self.payment_instructions {
-                let given = [
+                let account_keys = [
                     (
                         "payment_instructions.credit_transfer",
                         instructions.credit_transfer.is_some(),
@@ -464,7 +464,7 @@ impl Invoice {
                         !instructions.additional_credit_transfers.is_empty(),
                     ),
                 ];
-                for (path, _) in given.into_iter().filter(|(_, present)| *present) {
+                for (path, _) in account_keys.into_iter().filter(|(_, present)| *present) {
                     checker.add(
                         path,
                         format!("compte bancaire donné avec le code {means_code} : il ne sert qu'aux virements (30, 31, 42)"),
